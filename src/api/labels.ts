@@ -1,0 +1,40 @@
+/**
+ * The vocabulary of ground truth, shared by every layer: what a dermatologist can record about an image.
+ */
+import { z } from 'zod';
+
+export const DIAGNOSES = ['akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc', 'other'] as const;
+export type Diagnosis = (typeof DIAGNOSES)[number];
+
+/** How a diagnosis was confirmed, firmest first. */
+export const CONFIRMATIONS = ['histopathology', 'consensus', 'follow-up', 'confocal', 'clinical'] as const;
+export type Confirmation = (typeof CONFIRMATIONS)[number];
+
+export const LabelInputSchema = z
+  .object({
+    imageId: z.number().int().positive(),
+    melanoma: z.boolean(),
+    diagnosis: z.enum(DIAGNOSES).optional(),
+    confirmedBy: z.enum(CONFIRMATIONS).optional(),
+    /** When the diagnosis was confirmed (ISO date), as a pathology report would give it. */
+    confirmedAt: z.iso.date().optional(),
+    labeledBy: z.string().min(1).max(200),
+    note: z.string().max(10_000).optional(),
+  })
+  .refine((l) => l.diagnosis === undefined || l.melanoma === (l.diagnosis === 'mel'), {
+    message: 'melanoma and diagnosis disagree: a melanoma has diagnosis "mel", and "mel" means melanoma',
+    path: ['diagnosis'],
+  });
+export type LabelInput = z.input<typeof LabelInputSchema>;
+
+export interface Label {
+  id: number;
+  imageId: number;
+  melanoma: boolean;
+  diagnosis: Diagnosis | null;
+  confirmedBy: Confirmation | null;
+  confirmedAt: string | null;
+  labeledBy: string;
+  labeledAt: string;
+  note: string | null;
+}

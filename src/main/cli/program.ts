@@ -1,0 +1,232 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { Command, Option } from 'commander';
+import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from '../../api/labels';
+import { openLibrary, toExportCsv, type Library } from '../library';
+import { sha256 } from '../imaging/inspect';
+import { importFolders } from '../importer/import-folders';
+import { importGroundTruth } from '../importer/ground-truth';
+import { defaultDataDir } from './data-dir';
+import { progressReporter } from './progress';
+import { EXIT, UsageError, type Output } from './output';
+
+interface GlobalOptions {
+  dataDir: string;
+  json: boolean;
+}
+
+/** The `triage` command line: each command is a thin call into the library and importer services. */
+export function buildProgram(out: Output, version: string): Command {
+  const program = new Command('triage')
+    .description('Melanoma Triage: import, label and export skin photographs in a local library')
+    .version(version)
+    .showHelpAfterError();
+
+  const withLibrary = <T extends object>(
+    command: Command,
+    /** `argument` is the command's one positional argument, when it has one. */
+    run: (library: Library, options: T & GlobalOptions, argument: unknown) => Promise<number> | number,
+  ): Command =>
+    command
+      .option('--data-dir <dir>', 'the library folder', defaultDataDir())
+      .option('--json', 'machine-readable output on stdout', false)
+      .action(async (...args: unknown[]) => {
+        const cmd = args.at(-1) as Command;
+        const options = cmd.opts<T & GlobalOptions>();
+        out.json = options.json;
+        const library = openLibrary(options.dataDir);
+        try {
+          out.exitCode = await run(library, options, args.length > 2 ? args[0] : undefined);
+        } finally {
+          library.close();
+        }
+      });
+
+  const byOption = new Option('--by <name>', 'who is doing this, for the audit log').default(os.userInfo().username);
+
+  withLibrary<{ patient: string; study?: string; date?: string; manifest?: string; by: string }>(
+    program
+      .command('import')
+      .description('import folders of photographs (recursively) into a study of a patient')
+      .argument('<folder...>', 'folders of JPEG, PNG, TIFF or WebP images')
+      .requiredOption('--patient <id>', "the patient's pseudonymous id")
+      .option('--study <name>', 'the study (photography session); default: the first folder’s name')
+      .option('--date <yyyy-mm-dd>', 'the date of the study; default: today')
+      .option('--manifest <csv>', 'CSV with file, patient, study, body site, lesion id')
+      .addOption(byOption),
+    async (library, options, folders) => {
+      const controller = new AbortController();
+      const cancel = (): void => controller.abort();
+      process.once('SIGINT', cancel);
+      process.once('SIGTERM', cancel);
+      try {
+        const report = await importFolders(library, {
+          folders: folders as string[],
+          patient: options.patient,
+          study: options.study,
+          studyDate: options.date,
+          manifest: options.manifest,
+          actor: options.by,
+          signal: controller.signal,
+          onProgress: progressReporter(),
+        });
+        out.result(report, () => {
+          const lines = [
+            `${report.status === 'completed' ? 'Imported' : 'Cancelled:'} ${report.imported} new image(s) into ` +
+              `patient ${report.patient}, study "${report.study}" (${report.found} files found, ` +
+              `${report.alreadyImported} already imported, ${report.duplicates} duplicate(s), ` +
+              `${report.failed} failed, ${report.rate.toFixed(0)} files/s)`,
+          ];
+          for (const file of report.files) {
+            lines.push(
+              file.status === 'failed'
+                ? `  failed     ${file.path}: ${file.reason}`
+                : `  duplicate  ${file.path}: same image as ${file.duplicateOf} (image ${file.imageId})`,
+            );
+          }
+          for (const warning of report.warnings) lines.push(`  warning    ${warning}`);
+          return lines.join('\n');
+        });
+        return report.failed > 0 || report.status === 'cancelled' ? EXIT.partial : EXIT.ok;
+      } finally {
+        process.off('SIGINT', cancel);
+        process.off('SIGTERM', cancel);
+      }
+    },
+  );
+
+  withLibrary<object>(program.command('patients').description('list patients with their counts'), (library) => {
+    const patients = library.patients.listPatients();
+    out.result(patients, () =>
+      patients.length === 0
+        ? 'No patients yet.'
+        : patients
+            .map((p) => `${p.code}\t${p.studies} studies\t${p.images} images\t${p.labeled} labeled`)
+            .join('\n'),
+    );
+    return EXIT.ok;
+  });
+
+  withLibrary<{ patient?: string }>(
+    program
+      .command('studies')
+      .description('list studies with their counts')
+      .option('--patient <id>', 'only this patient’s studies'),
+    (library, options) => {
+      const studies = library.patients.listStudies(options.patient);
+      out.result(studies, () =>
+        studies.length === 0
+          ? 'No studies yet.'
+          : studies
+              .map((s) => `${s.patientCode}\t${s.name}\t${s.studyDate ?? ''}\t${s.images} images\t${s.labeled} labeled`)
+              .join('\n'),
+      );
+      return EXIT.ok;
+    },
+  );
+
+  withLibrary<{
+    melanoma: string;
+    diagnosis?: Diagnosis;
+    confirmedBy?: Confirmation;
+    date?: string;
+    note?: string;
+    by: string;
+  }>(
+    program
+      .command('label')
+      .description('record the ground truth of one image (the history is kept)')
+      .argument('<image>', 'image id, a file that was imported, or its file name')
+      .addOption(new Option('--melanoma <yes|no>', 'is it a melanoma').choices(['yes', 'no']).makeOptionMandatory())
+      .addOption(new Option('--diagnosis <dx>', 'the diagnosis').choices(DIAGNOSES))
+      .addOption(new Option('--confirmed-by <how>', 'how it was confirmed').choices(CONFIRMATIONS))
+      .option('--date <yyyy-mm-dd>', 'when it was confirmed')
+      .option('--note <text>', 'a note')
+      .addOption(byOption),
+    (library, options, image) => {
+      const imageId = resolveImage(library, image as string);
+      const result = library.transaction(() => {
+        const recorded = library.labels.add({
+          imageId,
+          melanoma: options.melanoma === 'yes',
+          diagnosis: options.diagnosis,
+          confirmedBy: options.confirmedBy,
+          confirmedAt: options.date,
+          note: options.note,
+          labeledBy: options.by,
+        });
+        if (recorded.added) library.audit.record(options.by, 'label.add', `image:${imageId}`);
+        return recorded;
+      });
+      out.result(result, () => {
+        const l = result.label;
+        const how = l.confirmedBy ? `, confirmed by ${l.confirmedBy}` : '';
+        const what = `melanoma: ${l.melanoma ? 'yes' : 'no'}${l.diagnosis ? `, ${l.diagnosis}` : ''}${how}`;
+        return `${result.added ? 'Labeled' : 'Unchanged:'} image ${imageId} (${what})`;
+      });
+      return EXIT.ok;
+    },
+  );
+
+  const labels = program.command('labels').description('ground truth in bulk');
+  withLibrary<{ by: string }>(
+    labels
+      .command('import')
+      .description('record ground truth from a CSV (image, melanoma, diagnosis, confirmation, date)')
+      .argument('<csv>', 'e.g. a pathology export, or HAM10000 labels.csv')
+      .addOption(byOption),
+    (library, options, file) => {
+      const report = importGroundTruth(library, file as string, options.by);
+      out.result(report, () =>
+        [
+          `${report.added} label(s) recorded, ${report.unchanged} unchanged, ${report.failed} row(s) failed ` +
+            `(${report.rows} rows in ${report.file})`,
+          ...report.problems.slice(0, 50).map((p) => `  line ${p.line}: ${p.reason}`),
+          ...(report.problems.length > 50 ? [`  … and ${report.problems.length - 50} more`] : []),
+        ].join('\n'),
+      );
+      return report.failed > 0 ? EXIT.partial : EXIT.ok;
+    },
+  );
+
+  withLibrary<object>(
+    program
+      .command('export')
+      .description('write one CSV row per image: id, file name, patient, study, current label, latest probability')
+      .argument('<csv>', 'the file to write, or - for standard output'),
+    (library, options, file) => {
+      const rows = library.exportRows();
+      const csv = toExportCsv(rows);
+      if (file === '-') {
+        process.stdout.write(csv);
+        return EXIT.ok;
+      }
+      fs.writeFileSync(file as string, csv);
+      library.audit.record(os.userInfo().username, 'export', undefined, { rows: rows.length });
+      out.result({ file, rows: rows.length }, () => `Wrote ${rows.length} row(s) to ${file}`);
+      return EXIT.ok;
+    },
+  );
+
+  return program;
+}
+
+/** An image by library id, by a file that was imported (matched by content), or by its unique name. */
+function resolveImage(library: Library, reference: string): number {
+  if (/^\d+$/.test(reference)) {
+    if (library.images.byId(Number(reference))) return Number(reference);
+    throw new UsageError(`No image with id ${reference} in the library.`);
+  }
+  if (fs.existsSync(reference) && fs.statSync(reference).isFile()) {
+    const image = library.images.bySha256(sha256(fs.readFileSync(reference)));
+    if (image) return image.id;
+    throw new UsageError(`${reference} has not been imported into this library.`);
+  }
+  const ids = library.images.idsByName().get(reference) ?? [];
+  if (ids.length === 1 && ids[0] !== undefined) return ids[0];
+  throw new UsageError(
+    ids.length > 1
+      ? `${reference} names ${ids.length} images (ids ${ids.join(', ')}); give the image id.`
+      : `No image named ${reference} in the library.`,
+  );
+}

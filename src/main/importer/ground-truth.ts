@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from '../../api/labels';
+import type { Library } from '../library';
+import { LibraryError } from '../library/errors';
+import { CsvError, pickColumn, readCsv } from './csv';
+
+export interface GroundTruthReport {
+  file: string;
+  rows: number;
+  /** Labels recorded. */
+  added: number;
+  /** Rows equal to the image's current label: nothing to record. */
+  unchanged: number;
+  failed: number;
+  problems: Array<{ line: number; reason: string }>;
+}
+
+const COLUMNS = {
+  image: ['image_id', 'image', 'id', 'file', 'filename', 'file_name', 'path'],
+  melanoma: ['melanoma', 'is_melanoma'],
+  diagnosis: ['diagnosis', 'dx'],
+  confirmation: ['confirmed_by', 'confirmation', 'dx_type', 'confirmation_method'],
+  date: ['date', 'confirmed_at', 'confirmation_date', 'diagnosis_date'],
+  note: ['note', 'notes', 'comment'],
+  lesionId: ['lesion_id', 'lesion'],
+} as const;
+
+const CONFIRMATION_WORDS: Record<string, Confirmation> = {
+  histo: 'histopathology',
+  histology: 'histopathology',
+  pathology: 'histopathology',
+  follow_up: 'follow-up',
+  followup: 'follow-up',
+  clinic: 'clinical',
+};
+
+/**
+ * Records ground truth from a CSV such as a pathology export or HAM10000's labels.csv: one row per image
+ * (by library id, file name, or file name without extension), melanoma, diagnosis, how confirmed, date.
+ * A bad row is reported with its line and field; the other rows are still recorded.
+ */
+export function importGroundTruth(library: Library, file: string, actor: string): GroundTruthReport {
+  const table = readCsv(file);
+  const imageColumns = COLUMNS.image.filter((column) => table.columns.includes(column));
+  if (imageColumns.length === 0) {
+    throw new CsvError(`${file} has no image column (expected one of: ${COLUMNS.image.join(', ')})`);
+  }
+  const column = (aliases: readonly string[]): string | undefined => pickColumn(table, aliases);
+  const melanomaColumn = column(COLUMNS.melanoma);
+  const diagnosisColumn = column(COLUMNS.diagnosis);
+  if (!melanomaColumn && !diagnosisColumn) {
+    throw new CsvError(`${file} has neither a melanoma nor a diagnosis column`);
+  }
+  const columns = {
+    melanoma: melanomaColumn,
+    diagnosis: diagnosisColumn,
+    confirmation: column(COLUMNS.confirmation),
+    date: column(COLUMNS.date),
+    note: column(COLUMNS.note),
+    lesionId: column(COLUMNS.lesionId),
+  };
+  const byName = library.images.idsByName();
+  const report: GroundTruthReport = { file, rows: table.rows.length, added: 0, unchanged: 0, failed: 0, problems: [] };
+
+  library.transaction(() => {
+    for (const { line, values } of table.rows) {
+      try {
+        const imageId = resolveImage(library, byName, imageColumns, values);
+        const value = (name: string | undefined): string => (name ? (values[name] ?? '').trim() : '');
+        const diagnosis = parseDiagnosis(value(columns.diagnosis), columns.diagnosis);
+        const melanoma = columns.melanoma ? parseYesNo(value(columns.melanoma), columns.melanoma) : undefined;
+        const { added } = library.labels.add({
+          imageId,
+          melanoma: melanoma ?? diagnosis === 'mel',
+          diagnosis,
+          confirmedBy: parseConfirmation(value(columns.confirmation), columns.confirmation),
+          confirmedAt: parseDate(value(columns.date), columns.date),
+          note: value(columns.note) || undefined,
+          labeledBy: actor,
+        });
+        if (added) report.added++;
+        else report.unchanged++;
+        const lesionId = value(columns.lesionId);
+        if (lesionId) library.images.setLesionIdIfMissing(imageId, lesionId);
+      } catch (error) {
+        if (!(error instanceof RowError || error instanceof LibraryError)) throw error;
+        report.failed++;
+        report.problems.push({ line, reason: error.message });
+      }
+    }
+    library.audit.record(actor, 'labels.import', path.basename(file), {
+      rows: report.rows,
+      added: report.added,
+      failed: report.failed,
+    });
+  });
+  return report;
+}
+
+class RowError extends Error {}
+
+function resolveImage(
+  library: Library,
+  byName: Map<string, number[]>,
+  imageColumns: string[],
+  values: Record<string, string>,
+): number {
+  const tried: string[] = [];
+  for (const column of imageColumns) {
+    const raw = (values[column] ?? '').trim();
+    if (!raw) continue;
+    tried.push(`${column} "${raw}"`);
+    if (/^\d+$/.test(raw) && (column === 'id' || column === 'image_id')) {
+      if (library.images.byId(Number(raw))) return Number(raw);
+      continue;
+    }
+    const ids = byName.get(path.posix.basename(raw.replaceAll('\\', '/')));
+    if (ids?.length === 1 && ids[0] !== undefined) return ids[0];
+    if (ids && ids.length > 1) {
+      throw new RowError(`${column} "${raw}" matches ${ids.length} images (ids ${ids.join(', ')}); use the image id`);
+    }
+  }
+  throw new RowError(tried.length ? `no image in the library matches ${tried.join(' or ')}` : 'no image named');
+}
+
+function parseYesNo(raw: string, column: string): boolean | undefined {
+  const word = raw.toLowerCase();
+  if (word === '') return undefined;
+  if (['1', 'yes', 'y', 'true', 'mel', 'melanoma'].includes(word)) return true;
+  if (['0', 'no', 'n', 'false'].includes(word)) return false;
+  throw new RowError(`${column}: "${raw}" is not yes/no`);
+}
+
+function parseDiagnosis(raw: string, column: string | undefined): Diagnosis | undefined {
+  const word = raw.toLowerCase();
+  if (word === '') return undefined;
+  if ((DIAGNOSES as readonly string[]).includes(word)) return word as Diagnosis;
+  throw new RowError(`${column}: "${raw}" is not one of ${DIAGNOSES.join(', ')}`);
+}
+
+function parseConfirmation(raw: string, column: string | undefined): Confirmation | undefined {
+  const word = raw.toLowerCase().replace(/[\s-]+/g, '_');
+  if (word === '') return undefined;
+  const known = CONFIRMATION_WORDS[word] ?? CONFIRMATIONS.find((c) => c.replace('-', '_') === word);
+  if (known) return known;
+  throw new RowError(`${column}: "${raw}" is not one of ${CONFIRMATIONS.join(', ')}`);
+}
+
+function parseDate(raw: string, column: string | undefined): string | undefined {
+  if (raw === '') return undefined;
+  const date = raw.slice(0, 10);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date))) return date;
+  throw new RowError(`${column}: "${raw}" is not a date (YYYY-MM-DD)`);
+}
+

@@ -1,0 +1,10 @@
+/** A library that cannot be used as asked: the message says which file and what to do. */
+export class LibraryError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'corrupt' | 'too-new' | 'locked' | 'not-found' | 'invalid' | 'io',
+  ) {
+    super(message);
+    this.name = 'LibraryError';
+  }
+}

@@ -1,0 +1,94 @@
+import type { Db } from './database';
+import { now } from './clock';
+
+export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'webp';
+
+export interface NewImage {
+  studyId: number;
+  sha256: string;
+  originalPath: string;
+  originalName: string;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  orientation: number | null;
+  bytes: number;
+  capturedAt: string | null;
+  bodySite: string | null;
+  lesionId: string | null;
+}
+
+export interface ImageRecord extends NewImage {
+  id: number;
+  importedAt: string;
+}
+
+const COLUMNS = `id, study_id AS studyId, sha256, original_path AS originalPath, original_name AS originalName,
+  format, width, height, orientation, bytes, captured_at AS capturedAt, body_site AS bodySite,
+  lesion_id AS lesionId, imported_at AS importedAt`;
+
+export class Images {
+  constructor(private readonly db: Db) {}
+
+  insert(image: NewImage): number {
+    const result = this.db
+      .prepare(
+        `INSERT INTO images (study_id, sha256, original_path, original_name, format, width, height, orientation,
+           bytes, captured_at, body_site, lesion_id, imported_at)
+         VALUES (@studyId, @sha256, @originalPath, @originalName, @format, @width, @height, @orientation,
+           @bytes, @capturedAt, @bodySite, @lesionId, @importedAt)`,
+      )
+      .run({ ...image, importedAt: now() });
+    return Number(result.lastInsertRowid);
+  }
+
+  byId(id: number): ImageRecord | undefined {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRecord | undefined;
+  }
+
+  bySha256(sha256: string): ImageRecord | undefined {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM images WHERE sha256 = ?`).get(sha256) as
+      | ImageRecord
+      | undefined;
+  }
+
+  /**
+   * Image ids by original file name and by that name without its extension, the two ways exports from
+   * pathology and photography systems name images ("ISIC_0027419.jpg" or "ISIC_0027419").
+   */
+  idsByName(): Map<string, number[]> {
+    const index = new Map<string, number[]>();
+    const add = (key: string, id: number): void => {
+      const ids = index.get(key);
+      if (!ids) index.set(key, [id]);
+      else if (!ids.includes(id)) ids.push(id);
+    };
+    const rows = this.db.prepare('SELECT id, original_name AS name FROM images').all() as Array<{
+      id: number;
+      name: string;
+    }>;
+    for (const { id, name } of rows) {
+      add(name, id);
+      const dot = name.lastIndexOf('.');
+      if (dot > 0) add(name.slice(0, dot), id);
+    }
+    return index;
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n;
+  }
+
+  allSha256(): Set<string> {
+    const rows = this.db.prepare('SELECT sha256 FROM images').pluck().all() as string[];
+    return new Set(rows);
+  }
+
+  /** Fills a lesion id the image does not have yet; an existing one is kept. */
+  setLesionIdIfMissing(id: number, lesionId: string): boolean {
+    return (
+      this.db.prepare('UPDATE images SET lesion_id = ? WHERE id = ? AND lesion_id IS NULL').run(lesionId, id)
+        .changes === 1
+    );
+  }
+}

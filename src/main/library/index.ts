@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LibraryInfo } from '../../api/contract';
+import { AuditLog } from './audit';
+import { openDatabase, schemaVersion, type Db } from './database';
+import { ImageStore } from './store';
+import { Images } from './images';
+import { ImportRuns } from './import-runs';
+import { Labels } from './labels';
+import { acquireLock } from './lock';
+import { Patients } from './patients';
+import { exportRows, type ExportRow } from './export';
+export { toExportCsv } from './export';
+
+export { LibraryError } from './errors';
+export type { ExportRow };
+
+export const DATABASE_FILE = 'library.db';
+
+/**
+ * A data directory: one SQLite database and the content-addressed image store beside it. Every
+ * service (CLI, app, tests) reaches the library through this object.
+ */
+export class Library {
+  readonly databasePath: string;
+  readonly store: ImageStore;
+  readonly patients: Patients;
+  readonly images: Images;
+  readonly labels: Labels;
+  readonly audit: AuditLog;
+  readonly importRuns: ImportRuns;
+
+  constructor(
+    readonly dataDir: string,
+    readonly db: Db,
+  ) {
+    this.databasePath = path.join(dataDir, DATABASE_FILE);
+    this.store = new ImageStore(dataDir);
+    this.patients = new Patients(db);
+    this.images = new Images(db);
+    this.labels = new Labels(db);
+    this.audit = new AuditLog(db);
+    this.importRuns = new ImportRuns(db);
+  }
+
+  info(): LibraryInfo {
+    const count = (table: string): number =>
+      (this.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return {
+      dataDir: this.dataDir,
+      databasePath: this.databasePath,
+      schemaVersion: schemaVersion(this.db),
+      patients: count('patients'),
+      studies: count('studies'),
+      images: count('images'),
+      labeledImages: this.labels.labeledImageCount(),
+    };
+  }
+
+  /** One row per image with its current label and latest probability, for `triage export`. */
+  exportRows(): ExportRow[] {
+    return exportRows(this.db);
+  }
+
+  /** Held for the whole of an import: one writer of the image store at a time. */
+  lockForImport(): () => void {
+    return acquireLock(path.join(this.dataDir, 'import.lock'), 'import');
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openLibrary(dataDir: string): Library {
+  const dir = path.resolve(dataDir);
+  fs.mkdirSync(dir, { recursive: true });
+  const db = openDatabase(path.join(dir, DATABASE_FILE));
+  return new Library(dir, db);
+}

@@ -1,0 +1,94 @@
+import { LabelInputSchema, type Label, type LabelInput } from '../../api/labels';
+import type { Db } from './database';
+import { LibraryError } from './errors';
+import { now } from './clock';
+
+interface LabelRow {
+  id: number;
+  imageId: number;
+  melanoma: 0 | 1;
+  diagnosis: Label['diagnosis'];
+  confirmedBy: Label['confirmedBy'];
+  confirmedAt: string | null;
+  labeledBy: string;
+  labeledAt: string;
+  note: string | null;
+}
+
+const COLUMNS = `id, image_id AS imageId, melanoma, diagnosis, confirmed_by AS confirmedBy,
+  confirmed_at AS confirmedAt, labeled_by AS labeledBy, labeled_at AS labeledAt, note`;
+
+/**
+ * Ground truth as an append-only history (the database refuses updates and deletes): recording a label
+ * adds a row, and the newest row of an image is its current label.
+ */
+export class Labels {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Validates and records a label. Returns the current label and whether a row was added: a label equal
+   * to the current one adds nothing, so importing the same pathology export twice changes nothing.
+   */
+  add(input: LabelInput): { label: Label; added: boolean } {
+    const parsed = LabelInputSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new LibraryError(`Invalid label, ${issue?.path.join('.') || 'label'}: ${issue?.message}`, 'invalid');
+    }
+    const label = parsed.data;
+    const diagnosis = label.diagnosis ?? (label.melanoma ? 'mel' : null);
+    const current = this.current(label.imageId);
+    if (
+      current &&
+      current.melanoma === label.melanoma &&
+      current.diagnosis === diagnosis &&
+      current.confirmedBy === (label.confirmedBy ?? null) &&
+      current.confirmedAt === (label.confirmedAt ?? null) &&
+      current.note === (label.note ?? null)
+    ) {
+      return { label: current, added: false };
+    }
+    const exists = this.db.prepare('SELECT 1 FROM images WHERE id = ?').get(label.imageId);
+    if (!exists) throw new LibraryError(`No image with id ${label.imageId} in the library.`, 'not-found');
+    const result = this.db
+      .prepare(
+        `INSERT INTO labels (image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        label.imageId,
+        label.melanoma ? 1 : 0,
+        diagnosis,
+        label.confirmedBy ?? null,
+        label.confirmedAt ?? null,
+        label.labeledBy,
+        now(),
+        label.note ?? null,
+      );
+    const added = this.db.prepare(`SELECT ${COLUMNS} FROM labels WHERE id = ?`).get(result.lastInsertRowid);
+    return { label: toLabel(added as LabelRow), added: true };
+  }
+
+  current(imageId: number): Label | undefined {
+    const row = this.db
+      .prepare(`SELECT ${COLUMNS} FROM labels WHERE image_id = ? ORDER BY id DESC LIMIT 1`)
+      .get(imageId) as LabelRow | undefined;
+    return row && toLabel(row);
+  }
+
+  /** Every label the image ever had, oldest first. */
+  history(imageId: number): Label[] {
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM labels WHERE image_id = ? ORDER BY id`)
+      .all(imageId) as LabelRow[];
+    return rows.map(toLabel);
+  }
+
+  labeledImageCount(): number {
+    return (this.db.prepare('SELECT count(DISTINCT image_id) AS n FROM labels').get() as { n: number }).n;
+  }
+}
+
+function toLabel(row: LabelRow): Label {
+  return { ...row, melanoma: row.melanoma === 1 };
+}

@@ -1,0 +1,136 @@
+/**
+ * The library's schema, as an ordered list of migrations. `PRAGMA user_version` records how many have
+ * run; opening a library runs the missing ones in one transaction. Never edit a migration that has
+ * shipped: add a new one.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'patients, studies, images, labels, predictions, models, audit',
+    sql: `
+      CREATE TABLE patients (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        note TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE studies (
+        id INTEGER PRIMARY KEY,
+        patient_id INTEGER NOT NULL REFERENCES patients(id),
+        name TEXT NOT NULL,
+        study_date TEXT,
+        source_folder TEXT,
+        note TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (patient_id, name)
+      );
+      CREATE TABLE images (
+        id INTEGER PRIMARY KEY,
+        study_id INTEGER NOT NULL REFERENCES studies(id),
+        sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+        original_path TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        format TEXT NOT NULL CHECK (format IN ('jpeg', 'png', 'tiff', 'webp')),
+        width INTEGER NOT NULL CHECK (width > 0),
+        height INTEGER NOT NULL CHECK (height > 0),
+        orientation INTEGER,
+        bytes INTEGER NOT NULL,
+        captured_at TEXT,
+        body_site TEXT,
+        imported_at TEXT NOT NULL
+      );
+      CREATE INDEX images_study ON images (study_id);
+      CREATE INDEX images_name ON images (original_name);
+
+      -- Ground truth is a history: rows are only ever added; the newest row of an image is its label.
+      CREATE TABLE labels (
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        melanoma INTEGER NOT NULL CHECK (melanoma IN (0, 1)),
+        diagnosis TEXT CHECK (diagnosis IN ('akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc', 'other')),
+        confirmed_by TEXT CHECK (confirmed_by IN ('histopathology', 'consensus', 'follow-up', 'confocal', 'clinical')),
+        confirmed_at TEXT,
+        labeled_by TEXT NOT NULL,
+        labeled_at TEXT NOT NULL,
+        note TEXT
+      );
+      CREATE INDEX labels_image ON labels (image_id, id);
+      CREATE TRIGGER labels_append_only_update BEFORE UPDATE ON labels
+        BEGIN SELECT RAISE(ABORT, 'labels are append-only: add a new label instead'); END;
+      CREATE TRIGGER labels_append_only_delete BEFORE DELETE ON labels
+        BEGIN SELECT RAISE(ABORT, 'labels are append-only: add a new label instead'); END;
+      CREATE VIEW current_labels AS
+        SELECT l.* FROM labels l
+        WHERE l.id = (SELECT max(id) FROM labels WHERE image_id = l.image_id);
+
+      CREATE TABLE models (
+        id INTEGER PRIMARY KEY,
+        version TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        backbone TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('candidate', 'active', 'retired', 'rejected')),
+        threshold REAL,
+        metrics TEXT,
+        artifact_path TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE training_runs (
+        id INTEGER PRIMARY KEY,
+        model_id INTEGER REFERENCES models(id),
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
+        params TEXT,
+        metrics TEXT,
+        error TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE TABLE predictions (
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        model_id INTEGER NOT NULL REFERENCES models(id),
+        probability REAL NOT NULL CHECK (probability >= 0 AND probability <= 1),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (image_id, model_id)
+      );
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        details TEXT
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: 'lesion ids on images; import runs',
+    sql: `
+      ALTER TABLE images ADD COLUMN lesion_id TEXT;
+      CREATE INDEX images_lesion ON images (lesion_id);
+      CREATE INDEX predictions_model ON predictions (model_id, probability);
+      CREATE TABLE import_runs (
+        id INTEGER PRIMARY KEY,
+        study_id INTEGER NOT NULL REFERENCES studies(id),
+        sources TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'cancelled', 'interrupted')),
+        pid INTEGER,
+        found INTEGER NOT NULL DEFAULT 0,
+        imported INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
