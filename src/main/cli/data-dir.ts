@@ -9,7 +9,8 @@ const APP_FOLDER = 'Melanoma Triage';
  * and the app see one library unless told otherwise.
  */
 export function defaultDataDir(platform = process.platform, env = process.env, home = os.homedir()): string {
-  if (platform === 'win32') return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), APP_FOLDER);
+  if (platform === 'win32')
+    return path.win32.join(env.APPDATA ?? path.win32.join(home, 'AppData', 'Roaming'), APP_FOLDER);
   if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', APP_FOLDER);
   return path.posix.join(env.XDG_CONFIG_HOME || path.posix.join(home, '.config'), APP_FOLDER);
 }

@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { CsvError } from '../importer/csv';
 import { LibraryError } from '../library/errors';
 import { EXIT, Output, UsageError } from './output';
@@ -27,8 +27,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-function exitOverrideAll(command: import('commander').Command): void {
+function exitOverrideAll(command: Command): void {
   command.exitOverride();
   for (const sub of command.commands) exitOverrideAll(sub);
 }
-

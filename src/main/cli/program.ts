@@ -42,7 +42,9 @@ export function buildProgram(out: Output, version: string): Command {
         }
       });
 
-  const byOption = new Option('--by <name>', 'who is doing this, for the audit log').default(os.userInfo().username);
+  const byOption = new Option('--by <name>', 'who is doing this, for the audit log').default(
+    os.userInfo().username,
+  );
 
   withLibrary<{ patient: string; study?: string; date?: string; manifest?: string; by: string }>(
     program
@@ -95,17 +97,20 @@ export function buildProgram(out: Output, version: string): Command {
     },
   );
 
-  withLibrary<object>(program.command('patients').description('list patients with their counts'), (library) => {
-    const patients = library.patients.listPatients();
-    out.result(patients, () =>
-      patients.length === 0
-        ? 'No patients yet.'
-        : patients
-            .map((p) => `${p.code}\t${p.studies} studies\t${p.images} images\t${p.labeled} labeled`)
-            .join('\n'),
-    );
-    return EXIT.ok;
-  });
+  withLibrary<object>(
+    program.command('patients').description('list patients with their counts'),
+    (library) => {
+      const patients = library.patients.listPatients();
+      out.result(patients, () =>
+        patients.length === 0
+          ? 'No patients yet.'
+          : patients
+              .map((p) => `${p.code}\t${p.studies} studies\t${p.images} images\t${p.labeled} labeled`)
+              .join('\n'),
+      );
+      return EXIT.ok;
+    },
+  );
 
   withLibrary<{ patient?: string }>(
     program
@@ -118,7 +123,10 @@ export function buildProgram(out: Output, version: string): Command {
         studies.length === 0
           ? 'No studies yet.'
           : studies
-              .map((s) => `${s.patientCode}\t${s.name}\t${s.studyDate ?? ''}\t${s.images} images\t${s.labeled} labeled`)
+              .map(
+                (s) =>
+                  `${s.patientCode}\t${s.name}\t${s.studyDate ?? ''}\t${s.images} images\t${s.labeled} labeled`,
+              )
               .join('\n'),
       );
       return EXIT.ok;
@@ -137,7 +145,9 @@ export function buildProgram(out: Output, version: string): Command {
       .command('label')
       .description('record the ground truth of one image (the history is kept)')
       .argument('<image>', 'image id, a file that was imported, or its file name')
-      .addOption(new Option('--melanoma <yes|no>', 'is it a melanoma').choices(['yes', 'no']).makeOptionMandatory())
+      .addOption(
+        new Option('--melanoma <yes|no>', 'is it a melanoma').choices(['yes', 'no']).makeOptionMandatory(),
+      )
       .addOption(new Option('--diagnosis <dx>', 'the diagnosis').choices(DIAGNOSES))
       .addOption(new Option('--confirmed-by <how>', 'how it was confirmed').choices(CONFIRMATIONS))
       .option('--date <yyyy-mm-dd>', 'when it was confirmed')
@@ -192,7 +202,9 @@ export function buildProgram(out: Output, version: string): Command {
   withLibrary<object>(
     program
       .command('export')
-      .description('write one CSV row per image: id, file name, patient, study, current label, latest probability')
+      .description(
+        'write one CSV row per image: id, file name, patient, study, current label, latest probability',
+      )
       .argument('<csv>', 'the file to write, or - for standard output'),
     (library, options, file) => {
       const rows = library.exportRows();

@@ -19,7 +19,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
       const filled = Math.round((width * p.processed) / total);
       const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
       const eta = p.phase === 'done' ? 'done' : `${remaining}s left`;
-      stream.write(`\r${bar} ${String(percent).padStart(3)}% ${counts}, ${eta}\u001b[K${p.phase === 'done' ? '\n' : ''}`);
+      stream.write(
+        `\r${bar} ${String(percent).padStart(3)}% ${counts}, ${eta}\u001b[K${p.phase === 'done' ? '\n' : ''}`,
+      );
     } else if (p.phase === 'done' || Date.now() - lastLine >= 2000) {
       lastLine = Date.now();
       stream.write(`${p.phase === 'done' ? 'done' : 'importing'}: ${percent}% ${counts}\n`);

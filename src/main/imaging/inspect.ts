@@ -42,7 +42,10 @@ export async function inspectImage(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS
   const sniffed = sniffFormat(bytes);
   if (sniffed.kind === 'not-image') throw new ImageRejected('not-image', 'not an image');
   if (sniffed.kind === 'unsupported') {
-    throw new ImageRejected('unsupported', `unsupported image format ${sniffed.name} (use JPEG, PNG, TIFF or WebP)`);
+    throw new ImageRejected(
+      'unsupported',
+      `unsupported image format ${sniffed.name} (use JPEG, PNG, TIFF or WebP)`,
+    );
   }
   let metadata: sharp.Metadata;
   try {
@@ -51,7 +54,8 @@ export async function inspectImage(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS
     throw new ImageRejected('corrupt', `corrupt ${sniffed.format.toUpperCase()}: ${message(error)}`);
   }
   const { width, height } = metadata;
-  if (!width || !height) throw new ImageRejected('corrupt', `corrupt ${sniffed.format.toUpperCase()}: no dimensions`);
+  if (!width || !height)
+    throw new ImageRejected('corrupt', `corrupt ${sniffed.format.toUpperCase()}: no dimensions`);
   if (width * height > maxPixels) {
     throw new ImageRejected(
       'too-many-pixels',
@@ -66,7 +70,10 @@ export async function inspectImage(bytes: Buffer, maxPixels = DEFAULT_MAX_PIXELS
       .jpeg({ quality: 80 })
       .toBuffer();
   } catch (error) {
-    throw new ImageRejected('corrupt', `corrupt or truncated ${sniffed.format.toUpperCase()}: ${message(error)}`);
+    throw new ImageRejected(
+      'corrupt',
+      `corrupt or truncated ${sniffed.format.toUpperCase()}: ${message(error)}`,
+    );
   }
   const upright = metadata.autoOrient ?? { width, height };
   return {
@@ -87,9 +94,11 @@ async function captureTime(exif: Buffer): Promise<string | null> {
       reviveValues: false,
     })) as Record<string, unknown> | undefined;
     const raw = tags?.DateTimeOriginal ?? tags?.CreateDate;
-    const match = typeof raw === 'string' ? /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(raw) : null;
+    const match =
+      typeof raw === 'string' ? /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(raw) : null;
     if (!match || match[1] === '0000') return null;
-    const offset = typeof tags?.OffsetTimeOriginal === 'string' && /^[+-]\d{2}:\d{2}$/.test(tags.OffsetTimeOriginal);
+    const offset =
+      typeof tags?.OffsetTimeOriginal === 'string' && /^[+-]\d{2}:\d{2}$/.test(tags.OffsetTimeOriginal);
     const [, y, mo, d, h, mi, s] = match;
     return `${y}-${mo}-${d}T${h}:${mi}:${s}${offset ? (tags?.OffsetTimeOriginal as string) : ''}`;
   } catch {

@@ -60,7 +60,14 @@ export function importGroundTruth(library: Library, file: string, actor: string)
     lesionId: column(COLUMNS.lesionId),
   };
   const byName = library.images.idsByName();
-  const report: GroundTruthReport = { file, rows: table.rows.length, added: 0, unchanged: 0, failed: 0, problems: [] };
+  const report: GroundTruthReport = {
+    file,
+    rows: table.rows.length,
+    added: 0,
+    unchanged: 0,
+    failed: 0,
+    problems: [],
+  };
 
   library.transaction(() => {
     for (const { line, values } of table.rows) {
@@ -117,10 +124,14 @@ function resolveImage(
     const ids = byName.get(path.posix.basename(raw.replaceAll('\\', '/')));
     if (ids?.length === 1 && ids[0] !== undefined) return ids[0];
     if (ids && ids.length > 1) {
-      throw new RowError(`${column} "${raw}" matches ${ids.length} images (ids ${ids.join(', ')}); use the image id`);
+      throw new RowError(
+        `${column} "${raw}" matches ${ids.length} images (ids ${ids.join(', ')}); use the image id`,
+      );
     }
   }
-  throw new RowError(tried.length ? `no image in the library matches ${tried.join(' or ')}` : 'no image named');
+  throw new RowError(
+    tried.length ? `no image in the library matches ${tried.join(' or ')}` : 'no image named',
+  );
 }
 
 function parseYesNo(raw: string, column: string): boolean | undefined {
@@ -152,4 +163,3 @@ function parseDate(raw: string, column: string | undefined): string | undefined 
   if (/^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(Date.parse(date))) return date;
   throw new RowError(`${column}: "${raw}" is not a date (YYYY-MM-DD)`);
 }
-

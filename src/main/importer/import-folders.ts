@@ -53,7 +53,10 @@ export async function importFolders(library: Library, options: ImportOptions): P
     const studies = new StudyResolver(library, options, studyName, folders[0]);
     const defaultStudy = studies.resolve({});
     const runId = library.importRuns.start(defaultStudy, folders);
-    library.audit.record(options.actor, 'import.start', `study:${defaultStudy}`, { runId, folders: folders.length });
+    library.audit.record(options.actor, 'import.start', `study:${defaultStudy}`, {
+      runId,
+      folders: folders.length,
+    });
 
     const counts = { found: 0, processed: 0, imported: 0, alreadyImported: 0, duplicates: 0, failed: 0 };
     const outcomes: FileOutcome[] = [];
@@ -63,7 +66,12 @@ export async function importFolders(library: Library, options: ImportOptions): P
       if (!options.onProgress || (!force && time - lastProgress < PROGRESS_MS)) return;
       lastProgress = time;
       const elapsedMs = time - started;
-      options.onProgress({ phase, ...counts, elapsedMs, rate: counts.processed / Math.max(elapsedMs / 1000, 1e-3) });
+      options.onProgress({
+        phase,
+        ...counts,
+        elapsedMs,
+        rate: counts.processed / Math.max(elapsedMs / 1000, 1e-3),
+      });
     };
     const fail = (file: string, reason: string): void => {
       counts.failed++;
@@ -160,7 +168,12 @@ export async function importFolders(library: Library, options: ImportOptions): P
     const cancelled = options.signal?.aborted === true && next < files.length;
     const status = cancelled ? 'cancelled' : 'completed';
     library.importRuns.finish(runId, status, counts);
-    warnings.push(...unmatchedManifestRows(manifests, files.map((f) => f.path)));
+    warnings.push(
+      ...unmatchedManifestRows(
+        manifests,
+        files.map((f) => f.path),
+      ),
+    );
     const elapsedMs = Date.now() - started;
     const report: ImportReport = {
       runId,
@@ -210,7 +223,10 @@ async function readImageFile(file: string): Promise<Buffer> {
 function duplicatesOfPending(outcomes: FileOutcome[], library: Library): void {
   for (const outcome of outcomes) {
     if (outcome.status === 'duplicate' && outcome.imageId === 0) {
-      const id = library.db.prepare('SELECT id FROM images WHERE original_path = ?').pluck().get(outcome.duplicateOf);
+      const id = library.db
+        .prepare('SELECT id FROM images WHERE original_path = ?')
+        .pluck()
+        .get(outcome.duplicateOf);
       if (typeof id === 'number') outcome.imageId = id;
     }
   }
@@ -235,7 +251,9 @@ function manifestFor(manifests: Manifest[], file: string): ManifestEntry | undef
 function unmatchedManifestRows(manifests: Manifest[], files: string[]): string[] {
   const warnings: string[] = [];
   for (const manifest of manifests) {
-    const seen = new Set(files.map((file) => path.relative(path.dirname(manifest.file), file).split(path.sep).join('/')));
+    const seen = new Set(
+      files.map((file) => path.relative(path.dirname(manifest.file), file).split(path.sep).join('/')),
+    );
     const names = new Set(files.map((file) => path.basename(file)));
     for (const relative of manifest.byPath.keys()) {
       if (!seen.has(relative) && !names.has(path.posix.basename(relative))) {

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 export type ScanEntry =
-  | { kind: 'file'; path: string; root: string }
-  | { kind: 'problem'; path: string; reason: string };
+  { kind: 'file'; path: string; root: string } | { kind: 'problem'; path: string; reason: string };
 
 /** Files a photography export leaves beside the images that are not anyone's photograph. */
 const IGNORED = new Set(['thumbs.db', 'desktop.ini', 'manifest.csv']);
@@ -13,14 +12,18 @@ const IGNORED = new Set(['thumbs.db', 'desktop.ini', 'manifest.csv']);
  * are followed, but a link back into a folder already being walked is reported as a loop instead of
  * followed forever; folders that cannot be read are reported and the walk goes on.
  */
-export async function scanFolders(roots: string[], ignore: ReadonlySet<string> = new Set()): Promise<ScanEntry[]> {
+export async function scanFolders(
+  roots: string[],
+  ignore: ReadonlySet<string> = new Set(),
+): Promise<ScanEntry[]> {
   const entries: ScanEntry[] = [];
   for (const root of roots) {
     const absolute = path.resolve(root);
     let real: string;
     try {
       real = await fs.promises.realpath(absolute);
-      if (!(await fs.promises.stat(real)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+      if (!(await fs.promises.stat(real)).isDirectory())
+        throw Object.assign(new Error(), { code: 'ENOTDIR' });
     } catch (error) {
       entries.push({ kind: 'problem', path: absolute, reason: describe(error, 'folder') });
       continue;
@@ -52,7 +55,11 @@ async function walk(
     try {
       stats = await fs.promises.stat(full);
     } catch (error) {
-      out.push({ kind: 'problem', path: full, reason: describe(error, dirent.isSymbolicLink() ? 'link' : 'file') });
+      out.push({
+        kind: 'problem',
+        path: full,
+        reason: describe(error, dirent.isSymbolicLink() ? 'link' : 'file'),
+      });
       continue;
     }
     if (stats.isDirectory()) {

@@ -51,7 +51,17 @@ export function toExportCsv(rows: ExportRow[]): string {
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = rows.map((r) =>
-    [r.imageId, r.fileName, r.patient, r.study, r.melanoma, r.diagnosis, r.confirmedBy, r.probability, r.modelVersion]
+    [
+      r.imageId,
+      r.fileName,
+      r.patient,
+      r.study,
+      r.melanoma,
+      r.diagnosis,
+      r.confirmedBy,
+      r.probability,
+      r.modelVersion,
+    ]
       .map(field)
       .join(','),
   );

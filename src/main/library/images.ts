@@ -48,8 +48,7 @@ export class Images {
 
   bySha256(sha256: string): ImageRecord | undefined {
     return this.db.prepare(`SELECT ${COLUMNS} FROM images WHERE sha256 = ?`).get(sha256) as
-      | ImageRecord
-      | undefined;
+      ImageRecord | undefined;
   }
 
   /**

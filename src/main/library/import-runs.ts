@@ -23,7 +23,9 @@ export class ImportRuns {
 
   start(studyId: number, sources: string[]): number {
     const result = this.db
-      .prepare(`INSERT INTO import_runs (study_id, sources, status, pid, started_at) VALUES (?, ?, 'running', ?, ?)`)
+      .prepare(
+        `INSERT INTO import_runs (study_id, sources, status, pid, started_at) VALUES (?, ?, 'running', ?, ?)`,
+      )
       .run(studyId, JSON.stringify(sources), process.pid, now());
     return Number(result.lastInsertRowid);
   }

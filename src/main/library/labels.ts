@@ -33,7 +33,10 @@ export class Labels {
     const parsed = LabelInputSchema.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new LibraryError(`Invalid label, ${issue?.path.join('.') || 'label'}: ${issue?.message}`, 'invalid');
+      throw new LibraryError(
+        `Invalid label, ${issue?.path.join('.') || 'label'}: ${issue?.message}`,
+        'invalid',
+      );
     }
     const label = parsed.data;
     const diagnosis = label.diagnosis ?? (label.melanoma ? 'mel' : null);

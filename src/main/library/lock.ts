@@ -13,7 +13,7 @@ export function acquireLock(file: string, purpose: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      if (Number.isInteger(owner) && isAlive(owner)) {
         throw new LibraryError(`Another ${purpose} is running in this library (process ${owner}).`, 'locked');
       }
       fs.rmSync(file, { force: true });

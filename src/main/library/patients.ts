@@ -34,8 +34,7 @@ export class Patients {
     const trimmed = code.trim();
     if (trimmed === '') throw new LibraryError('A patient id must not be empty.', 'invalid');
     const existing = this.db.prepare('SELECT id FROM patients WHERE code = ?').get(trimmed) as
-      | { id: number }
-      | undefined;
+      { id: number } | undefined;
     if (existing) return { id: existing.id, created: false };
     const result = this.db
       .prepare('INSERT INTO patients (code, created_at) VALUES (?, ?)')
@@ -59,7 +58,14 @@ export class Patients {
       .prepare(
         'INSERT INTO studies (patient_id, name, study_date, source_folder, note, created_at) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(patientId, trimmed, details.studyDate ?? null, details.sourceFolder ?? null, details.note ?? null, now());
+      .run(
+        patientId,
+        trimmed,
+        details.studyDate ?? null,
+        details.sourceFolder ?? null,
+        details.note ?? null,
+        now(),
+      );
     return { id: Number(result.lastInsertRowid), created: true };
   }
 

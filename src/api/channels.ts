@@ -1,0 +1,12 @@
+/**
+ * The IPC channel of each call in contract.ts, without zod: the sandboxed preload bundles this file,
+ * and a preload should carry no validation library it does not use. The `satisfies` clause makes the
+ * compiler reject any drift from apiCalls (a missing, extra or misspelt channel).
+ */
+import type { apiCalls } from './contract';
+
+type Channels = { readonly [K in keyof typeof apiCalls]: (typeof apiCalls)[K]['channel'] };
+
+export const apiChannels = {
+  libraryInfo: 'library:info',
+} as const satisfies Channels;

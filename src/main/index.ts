@@ -1,0 +1,51 @@
+/**
+ * App lifecycle: one instance per user (two processes writing the same SQLite library would fight
+ * over it), the library opened from the user's data folder, the API wired, one window.
+ */
+import { app, BrowserWindow, dialog, session } from 'electron';
+import { createApiHandlers } from './api-handlers';
+import { registerIpc } from './ipc';
+import { openLibrary, type Library } from './library';
+import { createMainWindow, hardenSession, hardenWebContents, isOwnPage } from './window';
+
+function start(): void {
+  hardenSession(session.defaultSession);
+
+  let library: Library;
+  const dataDir = app.getPath('userData');
+  try {
+    library = openLibrary(dataDir);
+  } catch (error) {
+    dialog.showErrorBox('Melanoma Triage', `Could not open the library in ${dataDir}:\n${String(error)}`);
+    app.exit(1);
+    return;
+  }
+  app.on('will-quit', () => library.close());
+
+  registerIpc(createApiHandlers(library), isOwnPage);
+  createMainWindow();
+  // macOS keeps the app alive without windows; clicking the dock icon brings one back.
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.enableSandbox();
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows();
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.whenReady().then(start, (error: unknown) => {
+    console.error(error);
+    app.exit(1);
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * The renderer's one door to `window.api`: calls it, and turns the promise into render state.
+ * Errors from main arrive as rejected promises; they become an error state, never an uncaught throw.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { ApiCallName, ApiRequest, ApiResponse } from '../api/contract';
+
+export type CallState<T> =
+  { status: 'loading' } | { status: 'ok'; data: T } | { status: 'error'; message: string };
+
+function call<K extends ApiCallName>(name: K, request: ApiRequest<K>): Promise<ApiResponse<K>> {
+  const api = window.api;
+  if (!api) return Promise.reject(new Error('window.api is missing: this page must run inside the app'));
+  return api[name](request);
+}
+
+function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Electron wraps main-process errors as "Error invoking remote method 'x': Error: <message>".
+  return message.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
+}
+
+type Settled<K extends ApiCallName> = {
+  name: K;
+  request: ApiRequest<K>;
+  attempt: number;
+  state: CallState<ApiResponse<K>>;
+};
+
+/**
+ * Calls `name` once per distinct request (pass a stable or memoized request) and again on `reload()`.
+ * An answer is tagged with what it answers, so a new request or a reload shows "loading" without a
+ * synchronous setState inside the effect, and a late answer to an old question is never shown.
+ */
+export function useApiCall<K extends ApiCallName>(
+  name: K,
+  request: ApiRequest<K>,
+): { state: CallState<ApiResponse<K>>; reload: () => void } {
+  const [attempt, setAttempt] = useState(0);
+  const [settled, setSettled] = useState<Settled<K> | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    const settle = (state: CallState<ApiResponse<K>>): void => {
+      if (current) setSettled({ name, request, attempt, state });
+    };
+    call(name, request).then(
+      (data) => settle({ status: 'ok', data }),
+      (error: unknown) => settle({ status: 'error', message: messageOf(error) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [name, request, attempt]);
+
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  const answersNow =
+    settled !== null && settled.name === name && settled.request === request && settled.attempt === attempt;
+  return { state: answersNow ? settled.state : { status: 'loading' }, reload };
+}

@@ -1,0 +1,172 @@
+/**
+ * The built renderer in a real Chromium, talking to the real main-process handlers over a stand-in for
+ * IPC: window.api is injected the way the preload builds it (one function per channel), and each call
+ * runs through createChannelHandlers, the same validation ipc.ts wires to ipcMain.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiChannels } from '../../src/api/channels';
+import { createApiHandlers, createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
+import { openLibrary, type Library } from '../../src/main/library';
+import { serveDirectory, type StaticServer } from './static-server';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = resolve(__dirname, '../..');
+const screenshotDir = join(tmpdir(), 'melanoma-triage-e2e');
+
+let outDir: string;
+let dataDir: string;
+let library: Library;
+let server: StaticServer;
+let browser: Browser;
+
+/** Every page gets the browser errors it logged, so a CSP violation or a React error fails the test. */
+async function openApp(handlers: ApiHandlers): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const byChannel = createChannelHandlers(handlers);
+  await context.exposeFunction('__triageInvoke', async (channel: string, request: unknown) => {
+    const handle = byChannel.get(channel);
+    if (!handle) throw new Error(`no handler for channel ${channel}`);
+    return handle(request);
+  });
+  await context.addInitScript((channels: Record<string, string>) => {
+    const host = globalThis as unknown as {
+      api?: unknown;
+      __triageInvoke(channel: string, request: unknown): Promise<unknown>;
+    };
+    host.api = Object.fromEntries(
+      Object.entries(channels).map(([name, channel]) => [
+        name,
+        (request: unknown) => host.__triageInvoke(channel, request),
+      ]),
+    );
+  }, apiChannels);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+  });
+  await page.goto(server.url);
+  return { page, errors };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: the renderer e2e test needs Debian's chromium (apt-get install chromium)`,
+    );
+  }
+  // Build into a fresh folder so that a concurrent `npm run build` or another test cannot swap files under us.
+  outDir = mkdtempSync(join(tmpdir(), 'triage-e2e-build-'));
+  execFileSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'),
+      'build',
+      '--outDir',
+      outDir,
+      '--logLevel',
+      'error',
+    ],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
+
+  dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-library-'));
+  library = openLibrary(dataDir);
+  const patient = library.patients.ensurePatient('P-0001');
+  const study = library.patients.ensureStudy(patient.id, 'First visit');
+  const imageIds = [1, 2, 3].map((n) =>
+    library.images.insert({
+      studyId: study.id,
+      sha256: String(n).repeat(64),
+      originalPath: `/photos/lesion-${n}.jpg`,
+      originalName: `lesion-${n}.jpg`,
+      format: 'jpeg',
+      width: 600,
+      height: 450,
+      orientation: null,
+      bytes: 1000 * n,
+      capturedAt: null,
+      bodySite: null,
+      lesionId: null,
+    }),
+  );
+  library.labels.add({ imageId: imageIds[0]!, melanoma: false, diagnosis: 'nv', labeledBy: 'e2e test' });
+
+  server = await serveDirectory(join(outDir, 'renderer'));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  mkdirSync(screenshotDir, { recursive: true });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  library?.close();
+  for (const dir of [outDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('renderer', () => {
+  it('bundles a preload that requires nothing but electron, as a sandboxed preload must', () => {
+    const preload = readFileSync(join(outDir, 'preload/index.js'), 'utf8');
+    const required = [...preload.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    expect(required).toEqual(['electron']);
+  });
+
+  it('shows the open library: its folder, schema version and counts', async () => {
+    const { page, errors } = await openApp(createApiHandlers(library));
+    const info = library.info();
+
+    await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(info.dataDir);
+    expect(info.dataDir).toBe(resolve(dataDir));
+    expect(await page.getByTestId('count-images').textContent()).toBe('3');
+    expect(await page.getByTestId('count-labeled-images').textContent()).toBe('1');
+    expect(await page.getByTestId('count-patients').textContent()).toBe('1');
+    expect(await page.getByTestId('count-studies').textContent()).toBe('1');
+    expect(await page.getByText(`Schema version ${info.schemaVersion}`).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: 'Melanoma Triage' }).count()).toBe(1);
+
+    await page.screenshot({ path: join(screenshotDir, 'library.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows an error, and recovers on retry, when the main process fails', async () => {
+    let failing = true;
+    const handlers = createApiHandlers(library);
+    const { page } = await openApp({
+      ...handlers,
+      libraryInfo: (request) => {
+        if (failing) throw new Error('the library is locked by another process');
+        return handlers.libraryInfo(request);
+      },
+    });
+
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain('the library is locked by another process');
+    expect(await alert.textContent()).toContain('Could not read the library');
+    await page.screenshot({ path: join(screenshotDir, 'error.png') });
+
+    failing = false;
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => page.getByTestId('count-images').textContent()).toBe('3');
+    await page.context().close();
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { LibraryInfo } from '../../src/api/contract';
+import { createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
+
+const info: LibraryInfo = {
+  dataDir: '/data',
+  databasePath: '/data/library.db',
+  schemaVersion: 1,
+  patients: 0,
+  studies: 0,
+  images: 0,
+  labeledImages: 0,
+};
+
+function handle(handlers: ApiHandlers, request: unknown): Promise<unknown> {
+  const libraryInfo = createChannelHandlers(handlers).get('library:info');
+  if (!libraryInfo) throw new Error('library:info is not registered');
+  return libraryInfo(request);
+}
+
+describe('createChannelHandlers', () => {
+  it('answers with what the handler returns', async () => {
+    await expect(handle({ libraryInfo: () => info }, undefined)).resolves.toEqual(info);
+  });
+
+  it('refuses a request its schema rejects, before the handler runs', async () => {
+    let called = false;
+    const handlers = {
+      libraryInfo: () => {
+        called = true;
+        return info;
+      },
+    };
+    await expect(handle(handlers, { dataDir: '/elsewhere' })).rejects.toThrow(/libraryInfo: invalid request/);
+    expect(called).toBe(false);
+  });
+
+  it('refuses to pass on a response the contract does not allow', async () => {
+    const broken = { ...info, images: -1 };
+    await expect(handle({ libraryInfo: () => broken }, undefined)).rejects.toThrow(/invalid response/);
+  });
+
+  it('strips fields the contract does not promise', async () => {
+    const leaky = { ...info, secret: 'not for the renderer' };
+    await expect(handle({ libraryInfo: () => leaky }, undefined)).resolves.toEqual(info);
+  });
+});
