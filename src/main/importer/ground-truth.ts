@@ -117,10 +117,6 @@ function resolveImage(
     const raw = (values[column] ?? '').trim();
     if (!raw) continue;
     tried.push(`${column} "${raw}"`);
-    if (/^\d+$/.test(raw) && (column === 'id' || column === 'image_id')) {
-      if (library.images.byId(Number(raw))) return Number(raw);
-      continue;
-    }
     const ids = byName.get(path.posix.basename(raw.replaceAll('\\', '/')));
     if (ids?.length === 1 && ids[0] !== undefined) return ids[0];
     if (ids && ids.length > 1) {
@@ -128,6 +124,8 @@ function resolveImage(
         `${column} "${raw}" matches ${ids.length} images (ids ${ids.join(', ')}); use the image id`,
       );
     }
+    // A bare number that names no file is the library's own image id.
+    if (/^\d+$/.test(raw) && library.images.byId(Number(raw))) return Number(raw);
   }
   throw new RowError(
     tried.length ? `no image in the library matches ${tried.join(' or ')}` : 'no image named',

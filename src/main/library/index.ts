@@ -12,7 +12,9 @@ import { Patients } from './patients';
 import { exportRows, type ExportRow } from './export';
 export { toExportCsv } from './export';
 
-export { LibraryError } from './errors';
+import { LibraryError } from './errors';
+
+export { LibraryError };
 export type { ExportRow };
 
 export const DATABASE_FILE = 'library.db';
@@ -78,7 +80,11 @@ export class Library {
 
 export function openLibrary(dataDir: string): Library {
   const dir = path.resolve(dataDir);
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new LibraryError(`Cannot use ${dir} as the library folder: ${(error as Error).message}`, 'io');
+  }
   const db = openDatabase(path.join(dir, DATABASE_FILE));
   return new Library(dir, db);
 }
