@@ -2,11 +2,20 @@
  * App lifecycle: one instance per user (two processes writing the same SQLite library would fight
  * over it), the library opened from the user's data folder, the API wired, one window.
  */
+import path from 'node:path';
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { createApiHandlers } from './api-handlers';
 import { registerIpc } from './ipc';
 import { openLibrary, type Library } from './library';
 import { createMainWindow, hardenSession, hardenWebContents, isOwnPage } from './window';
+
+/**
+ * Unpackaged (npm start), node_modules holds better-sqlite3 built for Node, for the CLI and tests;
+ * tools/electron-native.cjs put an Electron build beside it. A packaged app has only the Electron build.
+ */
+function sqliteBindingForElectron(): string | undefined {
+  return app.isPackaged ? undefined : path.join(app.getAppPath(), '.native', 'electron', 'better_sqlite3.node');
+}
 
 function start(): void {
   hardenSession(session.defaultSession);
@@ -14,7 +23,7 @@ function start(): void {
   let library: Library;
   const dataDir = app.getPath('userData');
   try {
-    library = openLibrary(dataDir);
+    library = openLibrary(dataDir, { nativeBinding: sqliteBindingForElectron() });
   } catch (error) {
     dialog.showErrorBox('Melanoma Triage', `Could not open the library in ${dataDir}:\n${String(error)}`);
     app.exit(1);

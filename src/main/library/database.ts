@@ -9,10 +9,10 @@ export type Db = Database.Database;
  * Opens (or creates) the library database: WAL, foreign keys, an integrity check, then the missing
  * migrations. A database that fails the check is never written to.
  */
-export function openDatabase(path: string): Db {
+export function openDatabase(path: string, nativeBinding?: string): Db {
   let db: Db;
   try {
-    db = new Database(path);
+    db = new Database(path, nativeBinding ? { nativeBinding } : {});
   } catch (error) {
     throw new LibraryError(`Cannot open the library database ${path}: ${(error as Error).message}`, 'io');
   }

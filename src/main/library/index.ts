@@ -78,13 +78,18 @@ export class Library {
   }
 }
 
-export function openLibrary(dataDir: string): Library {
+export interface OpenOptions {
+  /** better-sqlite3's addon built for another runtime: the Electron app passes its own build. */
+  nativeBinding?: string;
+}
+
+export function openLibrary(dataDir: string, options: OpenOptions = {}): Library {
   const dir = path.resolve(dataDir);
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
     throw new LibraryError(`Cannot use ${dir} as the library folder: ${(error as Error).message}`, 'io');
   }
-  const db = openDatabase(path.join(dir, DATABASE_FILE));
+  const db = openDatabase(path.join(dir, DATABASE_FILE), options.nativeBinding);
   return new Library(dir, db);
 }
