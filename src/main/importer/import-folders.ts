@@ -87,7 +87,9 @@ export async function importFolders(library: Library, options: ImportOptions): P
     progress('importing', true);
 
     const pending: NewImage[] = [];
-    const inRun = new Map<string, string>();
+    // Hashes being imported but not yet committed, so a copy in the same batch is still caught. Only
+    // those: committed rows answer for themselves, and memory stays flat however large the import.
+    const inFlight = new Map<string, string>();
     let lastFlush = Date.now();
     const flush = (): void => {
       if (pending.length === 0) return;
@@ -95,6 +97,7 @@ export async function importFolders(library: Library, options: ImportOptions): P
       library.transaction(() => {
         for (const row of rows) library.images.insert(row);
       });
+      for (const row of rows) inFlight.delete(row.sha256);
       lastFlush = Date.now();
     };
 
@@ -113,18 +116,18 @@ export async function importFolders(library: Library, options: ImportOptions): P
         counts.alreadyImported++;
         return;
       }
-      const earlier = existing?.originalPath ?? inRun.get(hash);
+      const earlier = existing?.originalPath ?? inFlight.get(hash);
       if (earlier !== undefined) {
         counts.duplicates++;
         outcomes.push({ path: file, status: 'duplicate', imageId: existing?.id ?? 0, duplicateOf: earlier });
         return;
       }
-      inRun.set(hash, file);
+      inFlight.set(hash, file);
       let image;
       try {
         image = await inspectImage(bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS);
       } catch (error) {
-        inRun.delete(hash);
+        inFlight.delete(hash);
         return fail(file, error instanceof ImageRejected ? error.message : `cannot decode: ${String(error)}`);
       }
       await library.store.putOriginal(hash, image.format, bytes);
