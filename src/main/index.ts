@@ -14,7 +14,9 @@ import { createMainWindow, hardenSession, hardenWebContents, isOwnPage } from '.
  * tools/electron-native.cjs put an Electron build beside it. A packaged app has only the Electron build.
  */
 function sqliteBindingForElectron(): string | undefined {
-  return app.isPackaged ? undefined : path.join(app.getAppPath(), '.native', 'electron', 'better_sqlite3.node');
+  return app.isPackaged
+    ? undefined
+    : path.join(app.getAppPath(), '.native', 'electron', 'better_sqlite3.node');
 }
 
 function start(): void {

@@ -83,7 +83,12 @@ describe('triage CLI', () => {
       'image_id,file_name,patient,study,melanoma,diagnosis,confirmed_by,probability,model_version',
     );
     expect(lines.every((line, i) => i === 0 || /^\d+,/.test(line))).toBe(true);
-    expect(lines.slice(1).map((line) => line.replace(/^\d+,/, '')).sort()).toEqual([
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.replace(/^\d+,/, ''))
+        .sort(),
+    ).toEqual([
       'ISIC_0024306.jpg,P-042,dermoscopy 2026-03,no,nv,,,',
       'ISIC_0024307.jpg,P-042,dermoscopy 2026-03,,,,,',
       'ISIC_0024308.jpg,P-042,dermoscopy 2026-03,,,,,',

@@ -25,8 +25,15 @@ describe('ground truth from CSV', () => {
     const library = await libraryWith(source);
     try {
       const report = importGroundTruth(library, path.join(ham, 'labels.csv'), 'pathology-export');
-      expect(report).toMatchObject({ rows: 10_015, added: picked.length, unchanged: 0, failed: 10_015 - picked.length });
-      expect(report.problems[0]?.reason).toMatch(/^no image in the library matches image_id "ISIC_\d+" or file/);
+      expect(report).toMatchObject({
+        rows: 10_015,
+        added: picked.length,
+        unchanged: 0,
+        failed: 10_015 - picked.length,
+      });
+      expect(report.problems[0]?.reason).toMatch(
+        /^no image in the library matches image_id "ISIC_\d+" or file/,
+      );
 
       const truth = new Map(
         fs
@@ -42,7 +49,13 @@ describe('ground truth from CSV', () => {
           `SELECT i.original_name AS name, i.lesion_id AS lesion, l.melanoma, l.diagnosis, l.confirmed_by AS confirmedBy
            FROM images i JOIN current_labels l ON l.image_id = i.id`,
         )
-        .all() as Array<{ name: string; lesion: string; melanoma: number; diagnosis: string; confirmedBy: string }>;
+        .all() as Array<{
+        name: string;
+        lesion: string;
+        melanoma: number;
+        diagnosis: string;
+        confirmedBy: string;
+      }>;
       expect(rows).toHaveLength(picked.length);
       const confirmation: Record<string, string> = {
         histo: 'histopathology',
@@ -60,7 +73,9 @@ describe('ground truth from CSV', () => {
           confirmedBy: confirmation[expected?.dxType ?? ''],
         });
       }
-      expect(new Set(rows.map((r) => r.diagnosis))).toEqual(new Set(['akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc']));
+      expect(new Set(rows.map((r) => r.diagnosis))).toEqual(
+        new Set(['akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc']),
+      );
 
       // The same export again changes nothing: the history gains no copies.
       const again = importGroundTruth(library, path.join(ham, 'labels.csv'), 'pathology-export');
@@ -94,10 +109,14 @@ describe('ground truth from CSV', () => {
       expect(report.problems).toEqual([
         { line: 4, reason: 'melanoma: "maybe" is not yes/no' },
         { line: 5, reason: 'diagnosis: "freckle" is not one of akiec, bcc, bkl, df, mel, nv, vasc, other' },
-        { line: 6, reason: expect.stringMatching(/^Invalid label, diagnosis: melanoma and diagnosis disagree/) },
+        {
+          line: 6,
+          reason: expect.stringMatching(/^Invalid label, diagnosis: melanoma and diagnosis disagree/),
+        },
         {
           line: 7,
-          reason: 'confirmation: "telepathy" is not one of histopathology, consensus, follow-up, confocal, clinical',
+          reason:
+            'confirmation: "telepathy" is not one of histopathology, consensus, follow-up, confocal, clinical',
         },
         { line: 8, reason: 'date: "03/02/2026" is not a date (YYYY-MM-DD)' },
         { line: 9, reason: 'no image in the library matches image "ISIC_9999999.jpg"' },
@@ -111,7 +130,10 @@ describe('ground truth from CSV', () => {
         note: 'Breslow 0.4 mm, excised',
         labeledBy: 'dr-b',
       });
-      expect(library.audit.list(1)[0]).toMatchObject({ action: 'labels.import', details: { added: 2, failed: 6 } });
+      expect(library.audit.list(1)[0]).toMatchObject({
+        action: 'labels.import',
+        details: { added: 2, failed: 6 },
+      });
     } finally {
       library.close();
     }

@@ -133,6 +133,17 @@ describe('batch import', () => {
     ]);
     expect((first.files[0] as { imageId: number }).imageId).toBeGreaterThan(0);
 
+    const library = openLibrary(dataDir);
+    try {
+      // The copy's name still finds the image, as a pathology export naming the copy would.
+      const original = library.images.idsByName().get('ISIC_0024306');
+      expect(original).toHaveLength(1);
+      expect(library.images.idsByName().get('copy of 306.jpg')).toEqual(original);
+      expect(library.images.idsByName().get('copy of 306')).toEqual(original);
+    } finally {
+      library.close();
+    }
+
     const again = await runImport(dataDir, { folders: [source] });
     expect(again).toMatchObject({ imported: 0, alreadyImported: 4, duplicates: 1 });
 

@@ -128,6 +128,7 @@ describe('library database', () => {
       expect(library.images.byId(1)).toMatchObject({ originalName: 'x.jpg', lesionId: null });
       expect(library.labels.current(1)).toMatchObject({ melanoma: true, diagnosis: 'mel' });
       expect(library.images.setLesionIdIfMissing(1, 'L-1')).toBe(true);
+      expect(library.images.idsByName().get('x')).toEqual([1]);
       expect(fs.existsSync(`${file}.v1.bak`)).toBe(true);
     } finally {
       library.close();

@@ -72,7 +72,9 @@ describe('progressReporter', () => {
     expect(text()).toContain(
       `\r${'█'.repeat(8)}${'░'.repeat(22)}  25% 50/200 files, 50/s, 1 failed, 3s left`,
     );
-    expect(text().endsWith(`\r${'█'.repeat(30)} 100% 200/200 files, 50/s, 1 failed, done\u001b[K\n`)).toBe(true);
+    expect(text().endsWith(`\r${'█'.repeat(30)} 100% 200/200 files, 50/s, 1 failed, done\u001b[K\n`)).toBe(
+      true,
+    );
   });
 
   it('writes plain lines when not a terminal', () => {

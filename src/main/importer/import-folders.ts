@@ -90,12 +90,21 @@ export async function importFolders(library: Library, options: ImportOptions): P
     // Hashes being imported but not yet committed, so a copy in the same batch is still caught. Only
     // those: committed rows answer for themselves, and memory stays flat however large the import.
     const inFlight = new Map<string, string>();
+    // Copies found under other names, recorded as sources of their image once its row exists.
+    let copies: Array<{ sha256: string; studyId: number; path: string }> = [];
     let lastFlush = Date.now();
     const flush = (): void => {
-      if (pending.length === 0) return;
+      if (pending.length === 0 && copies.length === 0) return;
       const rows = pending.splice(0);
       library.transaction(() => {
         for (const row of rows) library.images.insert(row);
+        copies = copies.filter((copy) => {
+          if (library.images.bySha256(copy.sha256))
+            library.images.addSource(copy.sha256, copy.studyId, copy.path);
+          // Keep a copy whose original is still being decoded; drop one whose original failed.
+          else return inFlight.has(copy.sha256);
+          return false;
+        });
       });
       for (const row of rows) inFlight.delete(row.sha256);
       lastFlush = Date.now();
@@ -120,6 +129,7 @@ export async function importFolders(library: Library, options: ImportOptions): P
       if (earlier !== undefined) {
         counts.duplicates++;
         outcomes.push({ path: file, status: 'duplicate', imageId: existing?.id ?? 0, duplicateOf: earlier });
+        copies.push({ sha256: hash, studyId, path: file });
         return;
       }
       inFlight.set(hash, file);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Db } from './database';
 import { now } from './clock';
 
@@ -30,7 +31,9 @@ const COLUMNS = `id, study_id AS studyId, sha256, original_path AS originalPath,
 export class Images {
   constructor(private readonly db: Db) {}
 
+  /** Adds an image with its file as its first source. */
   insert(image: NewImage): number {
+    const importedAt = now();
     const result = this.db
       .prepare(
         `INSERT INTO images (study_id, sha256, original_path, original_name, format, width, height, orientation,
@@ -38,8 +41,19 @@ export class Images {
          VALUES (@studyId, @sha256, @originalPath, @originalName, @format, @width, @height, @orientation,
            @bytes, @capturedAt, @bodySite, @lesionId, @importedAt)`,
       )
-      .run({ ...image, importedAt: now() });
+      .run({ ...image, importedAt });
+    this.addSource(image.sha256, image.studyId, image.originalPath);
     return Number(result.lastInsertRowid);
+  }
+
+  /** Records that the file at `sourcePath` holds the stored image with this hash; once per path. */
+  addSource(sha256: string, studyId: number, sourcePath: string): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO image_sources (image_id, study_id, path, name, imported_at)
+         SELECT id, ?, ?, ?, ? FROM images WHERE sha256 = ?`,
+      )
+      .run(studyId, sourcePath, path.basename(sourcePath), now(), sha256);
   }
 
   byId(id: number): ImageRecord | undefined {
@@ -52,8 +66,9 @@ export class Images {
   }
 
   /**
-   * Image ids by original file name and by that name without its extension, the two ways exports from
-   * pathology and photography systems name images ("ISIC_0027419.jpg" or "ISIC_0027419").
+   * Image ids by the name of every file they were imported from, and by that name without its
+   * extension: the two ways exports from pathology and photography systems name images
+   * ("ISIC_0027419.jpg" or "ISIC_0027419").
    */
   idsByName(): Map<string, number[]> {
     const index = new Map<string, number[]>();
@@ -62,7 +77,7 @@ export class Images {
       if (!ids) index.set(key, [id]);
       else if (!ids.includes(id)) ids.push(id);
     };
-    const rows = this.db.prepare('SELECT id, original_name AS name FROM images').all() as Array<{
+    const rows = this.db.prepare('SELECT image_id AS id, name FROM image_sources').all() as Array<{
       id: number;
       name: string;
     }>;

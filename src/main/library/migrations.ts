@@ -111,9 +111,24 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 2,
-    description: 'lesion ids on images; import runs',
+    description: 'lesion ids on images; every file an image was imported from; import runs',
     sql: `
       ALTER TABLE images ADD COLUMN lesion_id TEXT;
+      -- An image is stored once, but byte-identical copies under other names are still that image:
+      -- a pathology export may name any of them.
+      CREATE TABLE image_sources (
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        study_id INTEGER NOT NULL REFERENCES studies(id),
+        path TEXT NOT NULL,
+        name TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        UNIQUE (path, image_id)
+      );
+      CREATE INDEX image_sources_name ON image_sources (name);
+      CREATE INDEX image_sources_image ON image_sources (image_id);
+      INSERT INTO image_sources (image_id, study_id, path, name, imported_at)
+        SELECT id, study_id, original_path, original_name, imported_at FROM images;
       CREATE INDEX images_lesion ON images (lesion_id);
       CREATE INDEX predictions_model ON predictions (model_id, probability);
       CREATE TABLE import_runs (
