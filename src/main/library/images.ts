@@ -89,10 +89,6 @@ export class Images {
     return index;
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n;
-  }
-
   allSha256(): Set<string> {
     const rows = this.db.prepare('SELECT sha256 FROM images').pluck().all() as string[];
     return new Set(rows);
