@@ -9,6 +9,11 @@ import { ImportRuns } from './import-runs';
 import { Labels } from './labels';
 import { acquireLock } from './lock';
 import { Patients } from './patients';
+import { Embeddings } from './embeddings';
+import { Models } from './models';
+import { Predictions } from './predictions';
+import { SettingsStore } from './settings';
+import { TrainingRuns } from './training-runs';
 import { exportRows, type ExportRow } from './export';
 export { toExportCsv } from './export';
 
@@ -31,6 +36,11 @@ export class Library {
   readonly labels: Labels;
   readonly audit: AuditLog;
   readonly importRuns: ImportRuns;
+  readonly embeddings: Embeddings;
+  readonly models: Models;
+  readonly predictions: Predictions;
+  readonly settings: SettingsStore;
+  readonly trainingRuns: TrainingRuns;
 
   constructor(
     readonly dataDir: string,
@@ -43,6 +53,11 @@ export class Library {
     this.labels = new Labels(db);
     this.audit = new AuditLog(db);
     this.importRuns = new ImportRuns(db);
+    this.embeddings = new Embeddings(db);
+    this.models = new Models(db);
+    this.predictions = new Predictions(db);
+    this.settings = new SettingsStore(db);
+    this.trainingRuns = new TrainingRuns(db);
   }
 
   info(): LibraryInfo {

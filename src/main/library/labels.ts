@@ -15,6 +15,14 @@ interface LabelRow {
   note: string | null;
 }
 
+export interface TrainingLabel {
+  imageId: number;
+  melanoma: boolean;
+  lesionId: string | null;
+  patientId: number;
+  labeledAt: string;
+}
+
 const COLUMNS = `id, image_id AS imageId, melanoma, diagnosis, confirmed_by AS confirmedBy,
   confirmed_at AS confirmedAt, labeled_by AS labeledBy, labeled_at AS labeledAt, note`;
 
@@ -85,6 +93,22 @@ export class Labels {
       .prepare(`SELECT ${COLUMNS} FROM labels WHERE image_id = ? ORDER BY id`)
       .all(imageId) as LabelRow[];
     return rows.map(toLabel);
+  }
+
+  /** Images whose current label can train a model: with an embedding for `backbone`, by image id. */
+  trainingLabels(backbone: string): TrainingLabel[] {
+    const rows = this.db
+      .prepare(
+        `SELECT i.id AS imageId, l.melanoma, i.lesion_id AS lesionId, s.patient_id AS patientId,
+           l.labeled_at AS labeledAt
+         FROM current_labels l
+         JOIN images i ON i.id = l.image_id
+         JOIN studies s ON s.id = i.study_id
+         WHERE EXISTS (SELECT 1 FROM embeddings e WHERE e.image_id = i.id AND e.backbone = ?)
+         ORDER BY i.id`,
+      )
+      .all(backbone) as Array<Omit<TrainingLabel, 'melanoma'> & { melanoma: 0 | 1 }>;
+    return rows.map((row) => ({ ...row, melanoma: row.melanoma === 1 }));
   }
 
   labeledImageCount(): number {

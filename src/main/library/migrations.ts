@@ -146,6 +146,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'embeddings per backbone; model provenance and the one active model; settings',
+    sql: `
+      -- Float32 little-endian vectors, computed once per image and backbone version.
+      CREATE TABLE embeddings (
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        backbone TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (image_id, backbone)
+      ) WITHOUT ROWID;
+      ALTER TABLE models ADD COLUMN parent_version TEXT;
+      ALTER TABLE models ADD COLUMN provenance TEXT;
+      ALTER TABLE models ADD COLUMN promoted_at TEXT;
+      CREATE UNIQUE INDEX models_one_active ON models (status) WHERE status = 'active';
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
