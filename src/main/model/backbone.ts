@@ -1,0 +1,96 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { fileSystemHandler } from './fs-io-handler';
+import { INPUT_SIZE } from './preprocess';
+
+/** The converter names the global-average-pool layer this, so the embedding is found by name. */
+export const EMBEDDING_LAYER = 'global_average_pool';
+export const EMBEDDING_SIZE = 1280;
+export const PROVENANCE_FILE = 'provenance.json';
+export const LABELS_FILE = 'labels.txt';
+
+export const provenanceSchema = z.object({
+  /** e.g. mobilenet_v2-1.0-224-quant */
+  model: z.string().min(1),
+  source: z.object({
+    file: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    origin: z.string(),
+    license: z.string(),
+  }),
+  converter: z.object({ name: z.string(), version: z.string() }),
+  weights: z.enum(['uint8', 'float16', 'float32']),
+  input: z.object({ size: z.number(), scale: z.number(), zeroPoint: z.number() }),
+  embedding: z.object({ layer: z.string(), size: z.number() }),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+export interface Backbone {
+  readonly inputSize: number;
+  readonly embeddingSize: number;
+  /** `<model>@<first 12 hex of the source's sha256>`: embeddings from different versions never mix. */
+  readonly version: string;
+  readonly provenance: Provenance;
+  /** The 1001 ImageNet class names (index 0 is "background"), in classify's output order. */
+  readonly labels: readonly string[];
+  /** [N, 224, 224, 3] → [N, 1280]: the global-average-pooled features. */
+  embed(batch: tf.Tensor4D): tf.Tensor2D;
+  /** [N, 224, 224, 3] → [N, 1001] ImageNet probabilities; used to prove the conversion. */
+  classify(batch: tf.Tensor4D): tf.Tensor2D;
+  /** [N, 224, 224, 3] → [N, 7, 7, 1280]: the map the embedding averages, for class-activation maps. */
+  featureMap(batch: tf.Tensor4D): tf.Tensor4D;
+  dispose(): void;
+}
+
+export async function loadBackbone(dir: string): Promise<Backbone> {
+  const provenance = provenanceSchema.parse(
+    JSON.parse(await fs.readFile(path.join(dir, PROVENANCE_FILE), 'utf8')),
+  );
+  const labels = (await fs.readFile(path.join(dir, LABELS_FILE), 'utf8')).split('\n').filter((l) => l !== '');
+  const model = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'model.json')));
+  const pool = model.getLayer(provenance.embedding.layer);
+  const embedder = tf.model({ inputs: model.inputs, outputs: pool.output as tf.SymbolicTensor });
+  const mapper = tf.model({ inputs: model.inputs, outputs: pool.input as tf.SymbolicTensor });
+  const classes = model.outputs[0]?.shape[1];
+  if (provenance.input.size !== INPUT_SIZE || embedder.outputs[0]?.shape[1] !== provenance.embedding.size) {
+    model.dispose();
+    throw new Error(`${dir}: the model's shapes do not match its provenance.json`);
+  }
+  if (classes !== labels.length) {
+    model.dispose();
+    throw new Error(`${dir}: ${labels.length} labels for ${classes} classes`);
+  }
+
+  const checked = (batch: tf.Tensor4D): tf.Tensor4D => {
+    const [, h, w, c] = batch.shape;
+    if (h !== INPUT_SIZE || w !== INPUT_SIZE || c !== 3) {
+      throw new Error(`backbone input must be [N, ${INPUT_SIZE}, ${INPUT_SIZE}, 3], got [${batch.shape}]`);
+    }
+    return batch;
+  };
+  return {
+    inputSize: INPUT_SIZE,
+    embeddingSize: provenance.embedding.size,
+    version: `${provenance.model}@${provenance.source.sha256.slice(0, 12)}`,
+    provenance,
+    labels,
+    embed: (batch) => embedder.predict(checked(batch)) as tf.Tensor2D,
+    classify: (batch) => model.predict(checked(batch)) as tf.Tensor2D,
+    featureMap: (batch) => mapper.predict(checked(batch)) as tf.Tensor4D,
+    // The three models share layers; disposing the full one releases the weights once.
+    dispose: () => void model.dispose(),
+  };
+}
+
+/** Stacks preprocessed images (see imageToInput) into one batch tensor. */
+export function toBatch(inputs: readonly Float32Array[]): tf.Tensor4D {
+  const size = INPUT_SIZE * INPUT_SIZE * 3;
+  const data = new Float32Array(inputs.length * size);
+  inputs.forEach((input, i) => {
+    if (input.length !== size) throw new Error(`input ${i} has ${input.length} values, expected ${size}`);
+    data.set(input, i * size);
+  });
+  return tf.tensor4d(data, [inputs.length, INPUT_SIZE, INPUT_SIZE, 3]);
+}
