@@ -27,6 +27,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
+          // The model process's entry: forked by the CLI, a utilityProcess in the app.
+          'model-worker': resolve(__dirname, 'src/main/model/process/worker.ts'),
         },
         external: nativeDeps,
       },

@@ -34,7 +34,10 @@ describe('triage CLI', () => {
       imported: 4,
       failed: 0,
       patient: 'P-042',
+      // An import ranks what it imported: embedded, scored by the shipped default model.
+      ranking: { embedded: 4, scored: 4, failed: [], backend: { name: expect.any(String) } },
     });
+    const model = json<{ ranking: { model: string } }>(imported.stdout).ranking.model;
     // Not a terminal: plain progress lines, no bar.
     expect(imported.stderr).toContain('scanning folders\n');
     expect(imported.stderr).toMatch(/done: 100% 4\/4 files, \d+\/s, 0 failed\n/);
@@ -82,24 +85,25 @@ describe('triage CLI', () => {
     expect(lines[0]).toBe(
       'image_id,file_name,patient,study,melanoma,diagnosis,confirmed_by,probability,model_version',
     );
-    expect(lines.every((line, i) => i === 0 || /^\d+,/.test(line))).toBe(true);
+    const probability = new RegExp(`^\\d+,(.*),[0-9.e-]+,${model}$`);
+    expect(lines.slice(1).every((line) => probability.test(line))).toBe(true);
     expect(
       lines
         .slice(1)
-        .map((line) => line.replace(/^\d+,/, ''))
+        .map((line) => probability.exec(line)?.[1])
         .sort(),
     ).toEqual([
-      'ISIC_0024306.jpg,P-042,dermoscopy 2026-03,no,nv,,,',
-      'ISIC_0024307.jpg,P-042,dermoscopy 2026-03,,,,,',
-      'ISIC_0024308.jpg,P-042,dermoscopy 2026-03,,,,,',
-      'ISIC_0024310.jpg,P-042,dermoscopy 2026-03,yes,mel,histopathology,,',
+      'ISIC_0024306.jpg,P-042,dermoscopy 2026-03,no,nv,',
+      'ISIC_0024307.jpg,P-042,dermoscopy 2026-03,,,',
+      'ISIC_0024308.jpg,P-042,dermoscopy 2026-03,,,',
+      'ISIC_0024310.jpg,P-042,dermoscopy 2026-03,yes,mel,histopathology',
     ]);
     expect(lines).toHaveLength(5);
   });
 
   it('imports ground truth from a CSV and exits 1 when some rows fail', async () => {
     const dataDir = tmp();
-    await runTriage(['import', HAM_FIXTURES, '--patient', 'P-1', '--data-dir', dataDir]);
+    await runTriage(['import', HAM_FIXTURES, '--patient', 'P-1', '--data-dir', dataDir, '--no-rank']);
     const csv = path.join(tmp(), 'truth.csv');
     fs.writeFileSync(
       csv,
@@ -121,7 +125,15 @@ describe('triage CLI', () => {
       path.join(source, 'broken.png'),
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]),
     );
-    const result = await runTriage(['import', source, '--patient', 'P-1', '--data-dir', dataDir]);
+    const result = await runTriage([
+      'import',
+      source,
+      '--patient',
+      'P-1',
+      '--data-dir',
+      dataDir,
+      '--no-rank',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('Imported 2 new image(s) into patient P-1');
     expect(result.stdout).toMatch(
@@ -141,10 +153,13 @@ describe('triage CLI', () => {
     fs.chmodSync(dataDir, 0o777);
     // root reads any file, so as root the import runs as the unprivileged user 'nobody'.
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const result = await runTriage(['import', source, '--patient', 'P-1', '--data-dir', dataDir, '--json'], {
-      ...asUser,
-      env: { ...process.env, HOME: root },
-    });
+    const result = await runTriage(
+      ['import', source, '--patient', 'P-1', '--data-dir', dataDir, '--json', '--no-rank'],
+      {
+        ...asUser,
+        env: { ...process.env, HOME: root },
+      },
+    );
     expect(result.code, result.stderr).toBe(1);
     expect(json(result.stdout)).toMatchObject({
       imported: 1,

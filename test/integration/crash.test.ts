@@ -142,7 +142,18 @@ describe('an import killed with SIGKILL', () => {
   }
 
   function importArgs(dataDir: string): string[] {
-    return ['import', source, '--patient', 'P-CRASH', '--study', 'crash', '--data-dir', dataDir, '--json'];
+    return [
+      'import',
+      source,
+      '--patient',
+      'P-CRASH',
+      '--study',
+      'crash',
+      '--data-dir',
+      dataDir,
+      '--json',
+      '--no-rank',
+    ];
   }
 });
 

@@ -1,67 +1,47 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { Command, Option } from 'commander';
+import { actorOption, libraryCommand, withCancellation } from './command';
 import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from '../../api/labels';
-import { openLibrary, toExportCsv, type Library } from '../library';
+import { toExportCsv, type Library } from '../library';
 import { sha256 } from '../imaging/inspect';
 import { importFolders } from '../importer/import-folders';
 import { importGroundTruth } from '../importer/ground-truth';
-import { defaultDataDir } from './data-dir';
 import { progressReporter } from './progress';
+import { importSummary } from './summaries';
+import { registerSettingsCommand } from './settings-command';
+import { rankingSummary, rankWithModel, registerModelCommands } from './model-commands';
 import { EXIT, UsageError, type Output } from './output';
 
-interface GlobalOptions {
-  dataDir: string;
-  json: boolean;
-}
-
-/** The `triage` command line: each command is a thin call into the library and importer services. */
+/** The `triage` command line: each command is a thin call into the library, importer and model services. */
 export function buildProgram(out: Output, version: string): Command {
   const program = new Command('triage')
-    .description('Melanoma Triage: import, label and export skin photographs in a local library')
+    .description('Melanoma Triage: import, rank, label and export skin photographs in a local library')
     .version(version)
     .showHelpAfterError();
+  const withLibrary = libraryCommand(out);
+  const byOption = actorOption();
 
-  const withLibrary = <T extends object>(
-    command: Command,
-    /** `argument` is the command's one positional argument, when it has one. */
-    run: (library: Library, options: T & GlobalOptions, argument: unknown) => Promise<number> | number,
-  ): Command =>
-    command
-      .option('--data-dir <dir>', 'the library folder', defaultDataDir())
-      .option('--json', 'machine-readable output on stdout', false)
-      .action(async (...args: unknown[]) => {
-        const cmd = args.at(-1) as Command;
-        const options = cmd.opts<T & GlobalOptions>();
-        out.json = options.json;
-        const library = openLibrary(options.dataDir);
-        try {
-          out.exitCode = await run(library, options, args.length > 2 ? args[0] : undefined);
-        } finally {
-          library.close();
-        }
-      });
-
-  const byOption = new Option('--by <name>', 'who is doing this, for the audit log').default(
-    os.userInfo().username,
-  );
-
-  withLibrary<{ patient: string; study?: string; date?: string; manifest?: string; by: string }>(
+  withLibrary<{
+    patient: string;
+    study?: string;
+    date?: string;
+    manifest?: string;
+    by: string;
+    rank: boolean;
+  }>(
     program
       .command('import')
-      .description('import folders of photographs (recursively) into a study of a patient')
+      .description('import folders of photographs (recursively) into a study of a patient, then rank them')
       .argument('<folder...>', 'folders of JPEG, PNG, TIFF or WebP images')
       .requiredOption('--patient <id>', "the patient's pseudonymous id")
       .option('--study <name>', 'the study (photography session); default: the first folder’s name')
       .option('--date <yyyy-mm-dd>', 'the date of the study; default: today')
       .option('--manifest <csv>', 'CSV with file, patient, study, body site, lesion id')
+      .option('--no-rank', 'import only; rank later with `triage rank`')
       .addOption(byOption),
-    async (library, options, folders) => {
-      const controller = new AbortController();
-      const cancel = (): void => controller.abort();
-      process.once('SIGINT', cancel);
-      process.once('SIGTERM', cancel);
-      try {
+    (library, options, folders) =>
+      withCancellation(async (signal) => {
         const report = await importFolders(library, {
           folders: folders as string[],
           patient: options.patient,
@@ -69,32 +49,18 @@ export function buildProgram(out: Output, version: string): Command {
           studyDate: options.date,
           manifest: options.manifest,
           actor: options.by,
-          signal: controller.signal,
+          signal,
           onProgress: progressReporter(),
         });
-        out.result(report, () => {
-          const lines = [
-            `${report.status === 'completed' ? 'Imported' : 'Cancelled:'} ${report.imported} new image(s) into ` +
-              `patient ${report.patient}, study "${report.study}" (${report.found} files found, ` +
-              `${report.alreadyImported} already imported, ${report.duplicates} duplicate(s), ` +
-              `${report.failed} failed, ${report.rate.toFixed(0)} files/s)`,
-          ];
-          for (const file of report.files) {
-            lines.push(
-              file.status === 'failed'
-                ? `  failed     ${file.path}: ${file.reason}`
-                : `  duplicate  ${file.path}: same image as ${file.duplicateOf} (image ${file.imageId})`,
-            );
-          }
-          for (const warning of report.warnings) lines.push(`  warning    ${warning}`);
-          return lines.join('\n');
-        });
-        return report.failed > 0 || report.status === 'cancelled' ? EXIT.partial : EXIT.ok;
-      } finally {
-        process.off('SIGINT', cancel);
-        process.off('SIGTERM', cancel);
-      }
-    },
+        const ranking =
+          options.rank && report.status === 'completed' ? await rankWithModel(library, signal) : undefined;
+        out.result({ ...report, ranking }, () =>
+          [importSummary(report), ...(ranking ? [rankingSummary(ranking)] : [])].join('\n'),
+        );
+        const clean =
+          report.failed === 0 && report.status === 'completed' && (ranking?.failed.length ?? 0) === 0;
+        return clean ? EXIT.ok : EXIT.partial;
+      }),
   );
 
   withLibrary<object>(
@@ -220,6 +186,8 @@ export function buildProgram(out: Output, version: string): Command {
     },
   );
 
+  registerModelCommands(program, out);
+  registerSettingsCommand(program, out);
   return program;
 }
 

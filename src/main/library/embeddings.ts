@@ -43,6 +43,25 @@ export class Embeddings {
       .all(backbone) as number[];
   }
 
+  /**
+   * All embeddings of this backbone in image id order, `size` images at a time, so that scoring a
+   * library of any size holds one chunk in memory.
+   */
+  *chunks(backbone: string, size: number): Generator<EmbeddingMatrix> {
+    const statement = this.db
+      .prepare(
+        'SELECT image_id, vector FROM embeddings WHERE backbone = ? AND image_id > ? ORDER BY image_id LIMIT ?',
+      )
+      .raw();
+    let after = 0;
+    for (;;) {
+      const rows = statement.all(backbone, after, size) as Array<[number, Buffer]>;
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]?.[0] as number;
+      yield toMatrix(rows);
+    }
+  }
+
   /** All embeddings of this backbone, or only those of `imageIds`, in image id order. */
   matrix(backbone: string, imageIds?: number[]): EmbeddingMatrix {
     const wanted = imageIds && new Set(imageIds);
@@ -56,11 +75,22 @@ export class Embeddings {
       ids.push(id);
       rows.push(toFloat32(blob));
     }
-    const dimension = rows[0]?.length ?? 0;
-    const values = new Float32Array(rows.length * dimension);
-    rows.forEach((row, i) => values.set(row, i * dimension));
-    return { imageIds: ids, dimension, values };
+    return assemble(ids, rows);
   }
+}
+
+function toMatrix(rows: Array<[number, Buffer]>): EmbeddingMatrix {
+  return assemble(
+    rows.map(([id]) => id),
+    rows.map(([, blob]) => toFloat32(blob)),
+  );
+}
+
+function assemble(imageIds: number[], rows: Float32Array[]): EmbeddingMatrix {
+  const dimension = rows[0]?.length ?? 0;
+  const values = new Float32Array(rows.length * dimension);
+  rows.forEach((row, i) => values.set(row, i * dimension));
+  return { imageIds, dimension, values };
 }
 
 function toFloat32(blob: Buffer): Float32Array {

@@ -1,0 +1,54 @@
+import os from 'node:os';
+import { Option, type Command } from 'commander';
+import { openLibrary, type Library } from '../library';
+import { defaultDataDir } from './data-dir';
+import type { Output } from './output';
+
+export interface GlobalOptions {
+  dataDir: string;
+  json: boolean;
+}
+
+export type LibraryAction<T> = (
+  library: Library,
+  options: T & GlobalOptions,
+  /** The command's positional arguments, in order. */
+  ...positionals: unknown[]
+) => Promise<number> | number;
+
+/** Gives a command --data-dir and --json, and runs it on the opened library; its result is the exit code. */
+export function libraryCommand(out: Output) {
+  return <T extends object>(command: Command, run: LibraryAction<T>): Command =>
+    command
+      .option('--data-dir <dir>', 'the library folder', defaultDataDir())
+      .option('--json', 'machine-readable output on stdout', false)
+      .action(async (...args: unknown[]) => {
+        const cmd = args.at(-1) as Command;
+        const options = cmd.opts<T & GlobalOptions>();
+        out.json = options.json;
+        const library = openLibrary(options.dataDir);
+        try {
+          out.exitCode = await run(library, options, ...args.slice(0, -2));
+        } finally {
+          library.close();
+        }
+      });
+}
+
+export function actorOption(): Option {
+  return new Option('--by <name>', 'who is doing this, for the audit log').default(os.userInfo().username);
+}
+
+/** Ctrl-C and SIGTERM cancel the work cleanly instead of killing it mid-write. */
+export async function withCancellation<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const cancel = (): void => controller.abort();
+  process.once('SIGINT', cancel);
+  process.once('SIGTERM', cancel);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+  }
+}

@@ -1,0 +1,256 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { DATABASE_FILE, openLibrary, type Library } from '../library';
+import type { QueueEntry } from '../library/predictions';
+import { activeModel, readModelFiles, readShippedModel, type ModelArtifact } from '../model/registry';
+import { evaluateFolder } from '../triage/evaluate-folder';
+import { retrainHead } from '../triage/retrain';
+import { rankLibrary, rescore, type RankReport } from '../triage/ranking';
+import { resourcePaths } from '../resources';
+import { actorOption, libraryCommand, withCancellation } from './command';
+import { defaultDataDir } from './data-dir';
+import { withModelProcess } from './model-session';
+import { EXIT, UsageError, type Output } from './output';
+
+/** Embeds what is missing and scores every image with the active model. */
+export function rankWithModel(library: Library, signal?: AbortSignal): Promise<RankReport> {
+  return withModelProcess(library, (modelProcess, resources) =>
+    rankLibrary(library, modelProcess, resources.defaultModelDir, {
+      signal,
+      onProgress: (p) => {
+        if (p.phase === 'embedding' && p.embedded % 100 === 0 && p.total > 0) {
+          process.stderr.write(`embedding: ${p.embedded}/${p.total} (${p.rate.toFixed(1)} images/s)\n`);
+        }
+      },
+    }),
+  );
+}
+
+export function rankingSummary(report: RankReport): string {
+  return [
+    `Ranked ${report.scored} image(s) with model ${report.model} on ${report.backend.name} ` +
+      `(${report.embedded} newly embedded, ${report.failed.length} failed)`,
+    ...report.failed.map((f) => `  failed     image ${f.imageId} (${f.path}): ${f.reason}`),
+  ].join('\n');
+}
+
+function queueTable(entries: QueueEntry[]): string {
+  if (entries.length === 0) return 'No ranked images.';
+  return entries
+    .map((e, i) => {
+      const label =
+        e.melanoma === null
+          ? 'unlabeled'
+          : e.melanoma
+            ? `melanoma (${e.diagnosis})`
+            : `not melanoma (${e.diagnosis ?? '?'})`;
+      return [
+        String(i + 1).padStart(4),
+        `#${e.imageId}`,
+        e.probability.toFixed(3),
+        e.suspicious ? 'SUSPICIOUS' : '          ',
+        `${e.patient}/${e.study}/${e.fileName}`,
+        label,
+      ].join('  ');
+    })
+    .join('\n');
+}
+
+export function registerModelCommands(program: Command, out: Output): void {
+  const withLibrary = libraryCommand(out);
+  const top = (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--top must be a whole number ≥ 1, not ${value}`);
+    return n;
+  };
+
+  withLibrary<{ top: number; patient?: string }>(
+    program
+      .command('rank')
+      .description('embed images not yet embedded, score every image, and list the most suspicious first')
+      .option('--top <n>', 'how many to list', top, 20)
+      .option('--patient <id>', 'only this patient’s images'),
+    (library, options) =>
+      withCancellation(async (signal) => {
+        const report = await rankWithModel(library, signal);
+        const model = library.models.active();
+        const queue = model
+          ? library.predictions.queue({
+              modelId: model.id,
+              threshold: model.threshold,
+              order: 'probability',
+              limit: options.top,
+              patient: options.patient,
+            })
+          : [];
+        out.result({ ...report, threshold: model?.threshold, queue }, () =>
+          [rankingSummary(report), queueTable(queue)].join('\n'),
+        );
+        return report.failed.length > 0 ? EXIT.partial : EXIT.ok;
+      }),
+  );
+
+  withLibrary<{ top: number; patient?: string }>(
+    program
+      .command('next')
+      .description('unlabeled images the model is least sure about: labeling these teaches it most')
+      .option('--top <n>', 'how many to list', top, 20)
+      .option('--patient <id>', 'only this patient’s images'),
+    (library, options) => {
+      const model = library.models.active();
+      if (!model) throw new UsageError('No model has ranked this library yet: run `triage rank` first.');
+      const queue = library.predictions.queue({
+        modelId: model.id,
+        threshold: model.threshold,
+        order: 'uncertainty',
+        labeled: false,
+        limit: options.top,
+        patient: options.patient,
+      });
+      out.result({ model: model.version, threshold: model.threshold, queue }, () => queueTable(queue));
+      return EXIT.ok;
+    },
+  );
+
+  withLibrary<object>(
+    program.command('backend').description('which TensorFlow.js backend the model process uses, and why'),
+    async (library) => {
+      const report = await withModelProcess(library, (modelProcess) => modelProcess.backend());
+      out.result(
+        report,
+        () => `${report.name}\n  why: ${report.reason}\n  backbone: ${report.backboneVersion}`,
+      );
+      return EXIT.ok;
+    },
+  );
+
+  withLibrary<{ by: string }>(
+    program
+      .command('retrain')
+      .description('retrain on all current labels; the new model is kept only if it is not worse')
+      .addOption(actorOption()),
+    (library, options) =>
+      withCancellation((signal) =>
+        withModelProcess(library, async (modelProcess, resources) => {
+          const report = await retrainHead(library, modelProcess, resources, {
+            actor: options.by,
+            signal,
+            onEpoch: (p) =>
+              process.stderr.write(
+                `epoch ${p.epoch}: training loss ${p.trainLoss.toFixed(4)}, validation loss ${p.validationLoss?.toFixed(4)}\n`,
+              ),
+          });
+          const s = report.local.sensitivity;
+          out.result(report, () =>
+            [
+              `${report.promoted ? 'Promoted' : 'Rejected'} ${report.candidate} (parent ${report.parent}): ${report.decision}`,
+              `Operating threshold ${report.threshold.toFixed(4)}; on this clinic's ${s.positives} validation melanoma(s): ` +
+                (s.sensitivity === null
+                  ? 'no sensitivity estimate yet'
+                  : `sensitivity ${(100 * s.sensitivity).toFixed(0)} % (95 % CI ${(100 * s.lower).toFixed(0)}–${(100 * s.upper).toFixed(0)} %)`),
+              `Training: ${report.counts.localTrain} of this clinic's labels (weighted) with ${report.counts.shippedTrain} shipped images`,
+            ].join('\n'),
+          );
+          return EXIT.ok;
+        }),
+      ),
+  );
+
+  program
+    .command('eval')
+    .description('score a labeled folder (images + labels.csv with file and melanoma) without importing it')
+    .argument('<folder>')
+    .option('--data-dir <dir>', 'the library whose active model scores it', defaultDataDir())
+    .option('--json', 'machine-readable output on stdout', false)
+    .action(async (folder: string, options: { dataDir: string; json: boolean }) => {
+      out.json = options.json;
+      const resources = resourcePaths();
+      // An absent library is not created: the shipped default model scores then.
+      const hasLibrary = fs.existsSync(path.join(options.dataDir, DATABASE_FILE));
+      const library = hasLibrary ? openLibrary(options.dataDir) : undefined;
+      try {
+        const active = library?.models.active();
+        const model: ModelArtifact =
+          library && active
+            ? readModelFiles(library.dataDir, active)
+            : readShippedModel(resources.defaultModelDir);
+        const result = await withCancellation((signal) =>
+          withModelProcess(library, (modelProcess) => evaluateFolder(folder, modelProcess, model, signal)),
+        );
+        out.result(result, () =>
+          [
+            `Model ${result.model} on ${result.n} images (${result.positives} melanomas) in ${folder}:`,
+            `  ROC AUC ${result.auc?.toFixed(4)}, PR AUC ${result.prAuc?.toFixed(4)}`,
+            `  at threshold ${result.threshold.toFixed(4)}: sensitivity ${pct(result.sensitivity)}, ` +
+              `specificity ${pct(result.specificity)}, precision ${pct(result.precision)}, F1 ${result.f1?.toFixed(3)}, ` +
+              `accuracy ${pct(result.accuracy)}`,
+            `  confusion: TP ${result.confusion.tp}, FP ${result.confusion.fp}, TN ${result.confusion.tn}, FN ${result.confusion.fn}`,
+            `  calibration: ECE ${result.ece?.toFixed(4)}`,
+            ...result.failed.map((f) => `  failed     ${f.file}: ${f.reason}`),
+          ].join('\n'),
+        );
+        out.exitCode = result.failed.length > 0 ? EXIT.partial : EXIT.ok;
+      } finally {
+        library?.close();
+      }
+    });
+
+  const models = program.command('models').description('model versions: list, show, rollback');
+  withLibrary<object>(
+    models.command('list').description('every model version of this library'),
+    (library) => {
+      const list = library.models.list();
+      out.result(list, () =>
+        list.length === 0
+          ? 'No models yet: the shipped default becomes the first at the first ranking.'
+          : list
+              .map((m) => {
+                const auc = (m.metrics as { validation?: { rocAuc?: number } } | null)?.validation?.rocAuc;
+                return `${m.status.padEnd(9)} ${m.version}  threshold ${m.threshold.toFixed(4)}  AUC ${auc?.toFixed(3) ?? '?'}  ${m.createdAt}`;
+              })
+              .join('\n'),
+      );
+      return EXIT.ok;
+    },
+  );
+  withLibrary<object>(
+    models.command('show').description('one version with its metrics and provenance').argument('<version>'),
+    (library, _options, version) => {
+      const record = library.models.byVersion(version as string);
+      if (!record) throw new UsageError(`No model version ${String(version)} in this library.`);
+      const artifact = readModelFiles(library.dataDir, record);
+      const shown = {
+        ...record,
+        provenance: artifact.provenance,
+        targetSensitivity: artifact.targetSensitivity,
+      };
+      out.result(shown, () => JSON.stringify(shown, null, 2));
+      return EXIT.ok;
+    },
+  );
+  withLibrary<object>(
+    models
+      .command('rollback')
+      .description('make an earlier version active again and re-score')
+      .argument('<version>'),
+    (library, _options, version) => {
+      if (!library.models.byVersion(version as string)) {
+        throw new UsageError(`No model version ${String(version)} in this library.`);
+      }
+      const record = library.models.activate(version as string);
+      library.audit.record('cli', 'model.rollback', `model:${record.version}`);
+      const { artifact } = activeModel(library, resourcePaths().defaultModelDir);
+      const scored = rescore(library, record, artifact);
+      out.result(
+        { active: record.version, rescored: scored },
+        () => `Active model: ${record.version} (${scored} images re-scored)`,
+      );
+      return EXIT.ok;
+    },
+  );
+}
+
+function pct(value: number | null): string {
+  return value === null ? 'n/a' : `${(100 * value).toFixed(1)} %`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Messages between the library side and the model process. Both ends run our own code, and messages
+ * travel by structured clone (child_process 'advanced' serialization, or Electron's utilityProcess),
+ * so typed arrays cross as they are.
+ */
+import type { TrainOptions, TrainResult, CurvePoint } from '../head';
+
+/** What the model process is set up with: where the backbone is and which backend to prefer. */
+export interface ModelProcessConfig {
+  backboneDir: string;
+  /** 'auto' or a backend name; the environment variable TRIAGE_BACKEND overrides it. */
+  backend: string;
+}
+
+export interface BackendReport {
+  name: string;
+  /** Why this backend: the reasons the better ones were passed over. */
+  reason: string;
+  backboneVersion: string;
+}
+
+export type HeadTrainingRequest = Omit<TrainOptions, 'onEpoch' | 'signal'>;
+
+export type ModelRequest =
+  | { kind: 'init'; requestId: number; config: ModelProcessConfig }
+  | { kind: 'embed'; requestId: number; images: Array<{ imageId: number; path: string }> }
+  | { kind: 'train-head'; requestId: number; options: HeadTrainingRequest }
+  | { kind: 'cancel'; requestId: number };
+
+export type ModelMessage =
+  | { kind: 'ready'; requestId: number; report: BackendReport }
+  | { kind: 'embedded'; requestId: number; imageId: number; vector: Float32Array }
+  | { kind: 'image-error'; requestId: number; imageId: number; path: string; message: string }
+  | { kind: 'epoch'; requestId: number; point: CurvePoint }
+  | { kind: 'trained'; requestId: number; result: TrainResult }
+  | { kind: 'done'; requestId: number }
+  | { kind: 'error'; requestId: number; message: string; cancelled: boolean };

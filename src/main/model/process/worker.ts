@@ -1,0 +1,119 @@
+/**
+ * The model process: TensorFlow.js, the backbone and head training live here, away from the library
+ * and the window, so a long computation never blocks them and a native crash cannot take them down.
+ * Forked by the CLI and the tests; hosted as a utilityProcess by the app.
+ */
+import fs from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { loadBackbone, type Backbone } from '../backbone';
+import { imageToInput } from '../preprocess';
+import { initBackend } from '../tf-backend';
+import { trainHeadAsync, TrainingAbortedError } from '../head';
+import type { BackendReport, ModelMessage, ModelRequest } from './protocol';
+import { parentChannel } from './channel';
+
+/** Images decoded while the previous batch runs through the network. */
+const BATCH_SIZE = 16;
+
+const channel = parentChannel();
+const post = (message: ModelMessage): void => channel.post(message);
+const running = new Map<number, AbortController>();
+let backbone: Backbone | undefined;
+let report: BackendReport | undefined;
+
+channel.onMessage((request: ModelRequest) => {
+  if (request.kind === 'cancel') {
+    running.get(request.requestId)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.requestId, controller);
+  handle(request, controller.signal)
+    .catch((error: unknown) => {
+      const cancelled = controller.signal.aborted || error instanceof TrainingAbortedError;
+      post({
+        kind: 'error',
+        requestId: request.requestId,
+        message: cancelled ? 'cancelled' : error instanceof Error ? error.message : String(error),
+        cancelled,
+      });
+    })
+    .finally(() => running.delete(request.requestId));
+});
+
+async function handle(
+  request: Exclude<ModelRequest, { kind: 'cancel' }>,
+  signal: AbortSignal,
+): Promise<void> {
+  switch (request.kind) {
+    case 'init': {
+      if (!report) {
+        const chosen = await initBackend(request.config.backend);
+        backbone = await loadBackbone(request.config.backboneDir);
+        report = { ...chosen, backboneVersion: backbone.version };
+      }
+      post({ kind: 'ready', requestId: request.requestId, report });
+      return;
+    }
+    case 'embed':
+      await embed(request.requestId, request.images, signal);
+      post({ kind: 'done', requestId: request.requestId });
+      return;
+    case 'train-head': {
+      const result = await trainHeadAsync({
+        ...request.options,
+        signal,
+        onEpoch: (point) => post({ kind: 'epoch', requestId: request.requestId, point }),
+      });
+      post({ kind: 'trained', requestId: request.requestId, result });
+      return;
+    }
+  }
+}
+
+interface Decoded {
+  imageId: number;
+  input: Float32Array;
+}
+
+async function embed(
+  requestId: number,
+  images: Array<{ imageId: number; path: string }>,
+  signal: AbortSignal,
+): Promise<void> {
+  if (!backbone) throw new Error('the model process was not initialised');
+  const model = backbone;
+  const decode = async (batch: typeof images): Promise<Decoded[]> => {
+    const decoded = await Promise.all(
+      batch.map(async ({ imageId, path }) => {
+        try {
+          return { imageId, input: await imageToInput(await fs.promises.readFile(path)) };
+        } catch (error) {
+          post({ kind: 'image-error', requestId, imageId, path, message: (error as Error).message });
+          return undefined;
+        }
+      }),
+    );
+    return decoded.filter((d): d is Decoded => d !== undefined);
+  };
+  const size = model.inputSize;
+  let next = decode(images.slice(0, BATCH_SIZE));
+  for (let start = 0; start < images.length; start += BATCH_SIZE) {
+    const batch = await next;
+    if (signal.aborted) throw new Error('cancelled');
+    // Decoding of the next batch runs on libuv's threads while this one runs through the network.
+    next = decode(images.slice(start + BATCH_SIZE, start + 2 * BATCH_SIZE));
+    if (batch.length === 0) continue;
+    const pixels = new Float32Array(batch.length * size * size * 3);
+    batch.forEach((d, i) => pixels.set(d.input, i * size * size * 3));
+    const vectors = tf.tidy(() => model.embed(tf.tensor4d(pixels, [batch.length, size, size, 3])));
+    const values = (await vectors.data()) as Float32Array;
+    vectors.dispose();
+    const dimension = values.length / batch.length;
+    batch.forEach((d, i) => {
+      const vector = values.slice(i * dimension, (i + 1) * dimension);
+      post({ kind: 'embedded', requestId, imageId: d.imageId, vector });
+    });
+  }
+  await next;
+}

@@ -1,0 +1,258 @@
+import type { Library } from '../library';
+import type { ModelRecord } from '../library/models';
+import { predict, type CurvePoint } from '../model/head';
+import { evaluate, rocAuc, type Evaluation } from '../model/metrics';
+import type { ModelProcess } from '../model/process/host';
+import { activeModel, newVersion, registerModel, type ModelArtifact } from '../model/registry';
+import { groupKey } from '../model/splits';
+import { sensitivityEstimate, thresholdForSensitivity, type SensitivityEstimate } from '../model/threshold';
+import { readTrainingSet, selectRows } from '../model/training-set';
+import { inValidationSet } from '../model/validation-set';
+import type { ResourcePaths } from '../resources';
+import { embedMissing, rescore } from './ranking';
+
+export interface RetrainReport {
+  runId: number;
+  candidate: string;
+  parent: string;
+  promoted: boolean;
+  /** Why it was promoted or rejected, in words. */
+  decision: string;
+  threshold: number;
+  /** On the whole validation set, weighted as in training. */
+  candidateAuc: number;
+  activeAuc: number;
+  /** On the clinic's own validation images only. */
+  local: {
+    images: number;
+    melanomas: number;
+    candidate: Evaluation | null;
+    active: Evaluation | null;
+    sensitivity: SensitivityEstimate;
+  };
+  counts: Record<string, number>;
+  curve: CurvePoint[];
+}
+
+interface Data {
+  values: Float32Array;
+  labels: Uint8Array;
+  weights: Float32Array;
+  local: Uint8Array;
+  validation: Uint8Array;
+}
+
+export const HEAD_SEED = 7;
+
+/**
+ * Retrains the head on the shipped training set plus the clinic's current labels (weighted up), on
+ * everything outside the fixed validation set; compares the candidate with the active model on that
+ * same set, keeps it only if it is not worse, and re-scores the library after a promotion. Every step
+ * before the promotion writes nothing the active model depends on, so a crash leaves it as it was.
+ */
+export async function retrainHead(
+  library: Library,
+  modelProcess: ModelProcess,
+  resources: ResourcePaths,
+  options: { actor: string; signal?: AbortSignal; onEpoch?: (point: CurvePoint) => void },
+): Promise<RetrainReport> {
+  library.trainingRuns.markAbandoned();
+  const settings = library.settings.all();
+  const runId = library.trainingRuns.start('head', { seed: HEAD_SEED, ...settings });
+  try {
+    const { backend } = await embedMissing(library, modelProcess, { signal: options.signal });
+    const active = activeModel(library, resources.defaultModelDir);
+    const data = assemble(library, resources, backend.backboneVersion, settings.localLabelWeight);
+    const dimension = data.values.length / data.labels.length;
+    const trainRows = indices(data.validation, 0);
+    const validationRows = indices(data.validation, 1);
+    const part = (rows: number[]) => ({
+      x: selectRows(data.values, dimension, rows),
+      n: rows.length,
+      y: Uint8Array.from(rows, (i) => data.labels[i] as number),
+      weights: Float32Array.from(rows, (i) => data.weights[i] as number),
+    });
+    const validation = part(validationRows);
+    const result = await modelProcess.trainHead(
+      { ...part(trainRows), d: dimension, validation, seed: HEAD_SEED },
+      { onEpoch: options.onEpoch, signal: options.signal },
+    );
+
+    const candidateScores = predict(result.head, validation.x, validation.n);
+    const activeScores = predict(active.artifact.head, validation.x, validation.n);
+    const operating = thresholdForSensitivity(candidateScores, validation.y, {
+      target: settings.targetSensitivity,
+      weights: validation.weights,
+    });
+    const candidateAuc = rocAuc(candidateScores, validation.y, validation.weights);
+    const activeAuc = rocAuc(activeScores, validation.y, validation.weights);
+    const promoted = candidateAuc >= activeAuc - settings.promotionTolerance;
+    const localMask = Uint8Array.from(validationRows, (i) => data.local[i] as number);
+    const local = localEvaluation(
+      candidateScores,
+      activeScores,
+      validation.y,
+      localMask,
+      operating.threshold,
+      active.record,
+    );
+
+    const counts = countRows(data, trainRows, validationRows);
+    const artifact: ModelArtifact = {
+      format: 'triage-model-v1',
+      version: newVersion('head'),
+      kind: 'head',
+      backbone: backend.backboneVersion,
+      head: result.head,
+      threshold: operating.threshold,
+      targetSensitivity: settings.targetSensitivity,
+      metrics: {
+        validation: evaluate(candidateScores, validation.y, operating.threshold),
+        weightedAuc: candidateAuc,
+        parentWeightedAuc: activeAuc,
+        local,
+        learningCurve: result.curve,
+        bestEpoch: result.bestEpoch,
+      },
+      provenance: {
+        parentVersion: active.record.version,
+        trainedAt: new Date().toISOString(),
+        labelSnapshot: library.db.prepare('SELECT max(labeled_at) FROM labels').pluck().get() as
+          string | null,
+        counts,
+        backend: backend.name,
+        seed: HEAD_SEED,
+      },
+    };
+    const decision = promoted
+      ? `promoted: validation AUC ${candidateAuc.toFixed(4)} against ${activeAuc.toFixed(4)} for ${active.record.version}`
+      : `rejected: validation AUC ${candidateAuc.toFixed(4)} is below ${activeAuc.toFixed(4)} for ` +
+        `${active.record.version} by more than the tolerance ${settings.promotionTolerance}`;
+    const record = registerModel(library, artifact, promoted ? 'candidate' : 'rejected');
+    if (promoted) {
+      library.models.activate(record.version);
+      rescore(library, record, artifact);
+    }
+    library.audit.record(
+      options.actor,
+      promoted ? 'model.promote' : 'model.reject',
+      `model:${record.version}`,
+      {
+        candidateAuc,
+        activeAuc,
+      },
+    );
+    library.trainingRuns.finish(runId, {
+      status: 'completed',
+      modelId: record.id,
+      metrics: { candidateAuc, activeAuc },
+    });
+    return {
+      runId,
+      candidate: record.version,
+      parent: active.record.version,
+      promoted,
+      decision,
+      threshold: operating.threshold,
+      candidateAuc,
+      activeAuc,
+      local,
+      counts,
+      curve: result.curve,
+    };
+  } catch (error) {
+    const cancelled = options.signal?.aborted === true;
+    library.trainingRuns.finish(runId, {
+      status: cancelled ? 'cancelled' : 'failed',
+      error: (error as Error).message,
+    });
+    throw error;
+  }
+}
+
+/** The shipped training set and the clinic's labeled images, with weights and the fixed split. */
+function assemble(library: Library, resources: ResourcePaths, backbone: string, localWeight: number): Data {
+  const shipped = readTrainingSet(resources.trainingSetDir);
+  if (shipped.backbone !== backbone) {
+    throw new Error(`the shipped training set was embedded with ${shipped.backbone}, not ${backbone}`);
+  }
+  const labels = library.labels.trainingLabels(backbone);
+  const localMatrix = library.embeddings.matrix(
+    backbone,
+    labels.map((l) => l.imageId),
+  );
+  const byId = new Map(labels.map((l) => [l.imageId, l]));
+  const nShipped = shipped.labels.length;
+  const nLocal = localMatrix.imageIds.length;
+  const n = nShipped + nLocal;
+  const data: Data = {
+    values: new Float32Array(n * shipped.dimension),
+    labels: new Uint8Array(n),
+    weights: new Float32Array(n),
+    local: new Uint8Array(n),
+    validation: new Uint8Array(n),
+  };
+  data.values.set(shipped.values, 0);
+  data.values.set(localMatrix.values, nShipped * shipped.dimension);
+  for (let i = 0; i < nShipped; i++) {
+    data.labels[i] = shipped.labels[i] as number;
+    data.weights[i] = 1;
+    data.validation[i] = inValidationSet(shipped.groups[i] as string) ? 1 : 0;
+  }
+  localMatrix.imageIds.forEach((id, k) => {
+    const label = byId.get(id);
+    if (!label) return;
+    const i = nShipped + k;
+    data.labels[i] = label.melanoma ? 1 : 0;
+    data.weights[i] = localWeight;
+    data.local[i] = 1;
+    data.validation[i] = inValidationSet(groupKey({ lesionId: label.lesionId, patientId: label.patientId }))
+      ? 1
+      : 0;
+  });
+  return data;
+}
+
+function localEvaluation(
+  candidate: Float32Array,
+  active: Float32Array,
+  labels: Uint8Array,
+  mask: Uint8Array,
+  threshold: number,
+  activeRecord: ModelRecord,
+): RetrainReport['local'] {
+  const rows = indices(mask, 1);
+  const pick = (scores: Float32Array): Float32Array => Float32Array.from(rows, (i) => scores[i] as number);
+  const y = Uint8Array.from(rows, (i) => labels[i] as number);
+  const melanomas = y.reduce((s, v) => s + v, 0);
+  const evaluable = melanomas > 0 && melanomas < rows.length;
+  return {
+    images: rows.length,
+    melanomas,
+    candidate: evaluable ? evaluate(pick(candidate), y, threshold) : null,
+    active: evaluable ? evaluate(pick(active), y, activeRecord.threshold) : null,
+    sensitivity: sensitivityEstimate(candidate, labels, threshold, mask),
+  };
+}
+
+function countRows(data: Data, train: number[], validation: number[]): Record<string, number> {
+  const count = (rows: number[], local: number, positive?: number): number =>
+    rows.filter((i) => data.local[i] === local && (positive === undefined || data.labels[i] === positive))
+      .length;
+  return {
+    shippedTrain: count(train, 0),
+    shippedValidation: count(validation, 0),
+    localTrain: count(train, 1),
+    localTrainMelanomas: count(train, 1, 1),
+    localValidation: count(validation, 1),
+    localValidationMelanomas: count(validation, 1, 1),
+  };
+}
+
+function indices(mask: Uint8Array, value: number): number[] {
+  const out: number[] = [];
+  mask.forEach((v, i) => {
+    if (v === value) out.push(i);
+  });
+  return out;
+}
