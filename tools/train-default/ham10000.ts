@@ -7,6 +7,8 @@ export interface HamImage {
   file: string;
   melanoma: boolean;
   lesionId: string;
+  /** Body site, for experiments that treat one site as a new clinic. */
+  localization: string;
 }
 
 /** HAM10000's labels.csv, in image-name order so every run sees the same sequence. */
@@ -19,6 +21,7 @@ export function readHam(dir: string): HamImage[] {
       file: path.join(dir, values.file ?? ''),
       melanoma: values.melanoma === '1',
       lesionId: values.lesion_id ?? '',
+      localization: values.localization ?? '',
     }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -3,6 +3,7 @@ import type { ModelRecord } from '../library/models';
 import { predict, type CurvePoint } from '../model/head';
 import { evaluate, rocAuc, type Evaluation } from '../model/metrics';
 import type { ModelProcess } from '../model/process/host';
+import type { HeadTrainingRequest } from '../model/process/protocol';
 import { activeModel, newVersion, registerModel, type ModelArtifact } from '../model/registry';
 import { groupKey } from '../model/splits';
 import { sensitivityEstimate, thresholdForSensitivity, type SensitivityEstimate } from '../model/threshold';
@@ -34,7 +35,8 @@ export interface RetrainReport {
   curve: CurvePoint[];
 }
 
-interface Data {
+/** Embeddings with labels, training weights, which are the clinic's own, and the fixed split. */
+export interface WeightedSet {
   values: Float32Array;
   labels: Uint8Array;
   weights: Float32Array;
@@ -63,20 +65,11 @@ export async function retrainHead(
     const { backend } = await embedMissing(library, modelProcess, { signal: options.signal });
     const active = activeModel(library, resources.defaultModelDir);
     const data = assemble(library, resources, backend.backboneVersion, settings.localLabelWeight);
-    const dimension = data.values.length / data.labels.length;
-    const trainRows = indices(data.validation, 0);
-    const validationRows = indices(data.validation, 1);
-    const part = (rows: number[]) => ({
-      x: selectRows(data.values, dimension, rows),
-      n: rows.length,
-      y: Uint8Array.from(rows, (i) => data.labels[i] as number),
-      weights: Float32Array.from(rows, (i) => data.weights[i] as number),
+    const { request, validation, validationRows } = headTrainingRequest(data);
+    const result = await modelProcess.trainHead(request, {
+      onEpoch: options.onEpoch,
+      signal: options.signal,
     });
-    const validation = part(validationRows);
-    const result = await modelProcess.trainHead(
-      { ...part(trainRows), d: dimension, validation, seed: HEAD_SEED },
-      { onEpoch: options.onEpoch, signal: options.signal },
-    );
 
     const candidateScores = predict(result.head, validation.x, validation.n);
     const activeScores = predict(active.artifact.head, validation.x, validation.n);
@@ -97,7 +90,7 @@ export async function retrainHead(
       active.record,
     );
 
-    const counts = countRows(data, trainRows, validationRows);
+    const counts = countRows(data, indices(data.validation, 0), validationRows);
     const artifact: ModelArtifact = {
       format: 'triage-model-v1',
       version: newVersion('head'),
@@ -170,8 +163,38 @@ export async function retrainHead(
   }
 }
 
+/**
+ * The head's training request from a weighted set: everything outside the fixed validation set trains,
+ * the validation set stops training early. One recipe for the product and for the experiments.
+ */
+export function headTrainingRequest(data: WeightedSet): {
+  request: HeadTrainingRequest;
+  validation: { x: Float32Array; n: number; y: Uint8Array; weights: Float32Array };
+  validationRows: number[];
+} {
+  const dimension = data.values.length / data.labels.length;
+  const part = (rows: number[]) => ({
+    x: selectRows(data.values, dimension, rows),
+    n: rows.length,
+    y: Uint8Array.from(rows, (i) => data.labels[i] as number),
+    weights: Float32Array.from(rows, (i) => data.weights[i] as number),
+  });
+  const validationRows = indices(data.validation, 1);
+  const validation = part(validationRows);
+  return {
+    request: { ...part(indices(data.validation, 0)), d: dimension, validation, seed: HEAD_SEED },
+    validation,
+    validationRows,
+  };
+}
+
 /** The shipped training set and the clinic's labeled images, with weights and the fixed split. */
-function assemble(library: Library, resources: ResourcePaths, backbone: string, localWeight: number): Data {
+function assemble(
+  library: Library,
+  resources: ResourcePaths,
+  backbone: string,
+  localWeight: number,
+): WeightedSet {
   const shipped = readTrainingSet(resources.trainingSetDir);
   if (shipped.backbone !== backbone) {
     throw new Error(`the shipped training set was embedded with ${shipped.backbone}, not ${backbone}`);
@@ -185,7 +208,7 @@ function assemble(library: Library, resources: ResourcePaths, backbone: string, 
   const nShipped = shipped.labels.length;
   const nLocal = localMatrix.imageIds.length;
   const n = nShipped + nLocal;
-  const data: Data = {
+  const data: WeightedSet = {
     values: new Float32Array(n * shipped.dimension),
     labels: new Uint8Array(n),
     weights: new Float32Array(n),
@@ -235,7 +258,7 @@ function localEvaluation(
   };
 }
 
-function countRows(data: Data, train: number[], validation: number[]): Record<string, number> {
+function countRows(data: WeightedSet, train: number[], validation: number[]): Record<string, number> {
   const count = (rows: number[], local: number, positive?: number): number =>
     rows.filter((i) => data.local[i] === local && (positive === undefined || data.labels[i] === positive))
       .length;
