@@ -14,6 +14,7 @@ import { readTrainingSet, selectRows } from '../../src/main/model/training-set';
 import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
 import { SETTING_DEFAULTS } from '../../src/main/library/settings';
 import { resourcePaths } from '../../src/main/resources';
+import { readShippedModel } from '../../src/main/model/registry';
 import { headTrainingRequest, type WeightedSet } from '../../src/main/triage/retrain';
 import { readHam } from '../train-default/ham10000';
 
@@ -29,6 +30,7 @@ function main(): void {
   if (set.names.some((name, i) => images[i]?.name !== name))
     throw new Error('training set and labels.csv differ');
   const d = set.dimension;
+  const shipped = readShippedModel(resourcePaths(path.join(ROOT, 'resources')).defaultModelDir);
   console.log(`local label weight ${localWeight}`);
   const onSite = images.flatMap((image, i) => (image.localization === site ? [i] : []));
   const rest = images.flatMap((image, i) => (image.localization === site ? [] : [i]));
@@ -47,7 +49,8 @@ function main(): void {
       validation: Uint8Array.from(rows, (i) => (inValidationSet(group(i)) ? 1 : 0)),
     };
   };
-  const train = (data: WeightedSet): HeadParams => trainHead(headTrainingRequest(data).request).head;
+  const train = (data: WeightedSet): HeadParams =>
+    trainHead(headTrainingRequest(data, shipped.hyperparameters.l2).request).head;
   const auc = (head: HeadParams, rows: number[]): number =>
     rocAuc(
       predict(head, selectRows(set.values, d, rows), rows.length),

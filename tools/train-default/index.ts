@@ -3,6 +3,7 @@
  * shipped backbone, reports 5-fold lesion-grouped cross-validation, trains the head on all of it, and
  * writes the model, its training embeddings and the model card. Deterministic: fixed seeds, fixed order.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { evaluate, rocAuc } from '../../src/main/model/metrics';
@@ -22,7 +23,7 @@ import { writeModelCard, type FoldResult } from './model-card';
 const ROOT = path.resolve(__dirname, '..', '..');
 const HAM = path.resolve(ROOT, '..', 'shared', 'data', 'ham10000');
 const TARGET_SENSITIVITY = 0.95;
-const L2_CANDIDATES = [1e-4, 1e-3, 1e-2];
+const L2_CANDIDATES = [0.01, 0.1, 0.3, 0.6, 1];
 const FOLDS = 5;
 
 async function main(): Promise<void> {
@@ -71,12 +72,14 @@ async function main(): Promise<void> {
   const metrics = evaluate(validationScores, validationLabels, operating.threshold);
   const artifact: ModelArtifact = {
     format: 'triage-model-v1',
-    version: `default-ham10000-${backend.backboneVersion.split('@')[1] ?? 'v1'}`,
+    // Named by its content: a retrained default is a new version, never mistaken for the old one.
+    version: `default-ham10000-${createHash('sha256').update(JSON.stringify(result.head)).digest('hex').slice(0, 12)}`,
     kind: 'head',
     backbone: backend.backboneVersion,
     head: result.head,
     threshold: operating.threshold,
     targetSensitivity: TARGET_SENSITIVITY,
+    hyperparameters: { l2: best.l2 },
     metrics: { validation: metrics, learningCurve: result.curve, bestEpoch: result.bestEpoch },
     provenance: {
       parentVersion: null,

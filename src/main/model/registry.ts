@@ -15,6 +15,8 @@ export interface ModelArtifact {
   /** Probabilities at or above it are flagged suspicious. */
   threshold: number;
   targetSensitivity: number;
+  /** How the head was trained, so a retraining uses the same recipe. */
+  hyperparameters: { l2: number };
   metrics: unknown;
   provenance: {
     parentVersion: string | null;

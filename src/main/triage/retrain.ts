@@ -4,7 +4,13 @@ import { predict, type CurvePoint } from '../model/head';
 import { evaluate, rocAuc, type Evaluation } from '../model/metrics';
 import type { ModelProcess } from '../model/process/host';
 import type { HeadTrainingRequest } from '../model/process/protocol';
-import { activeModel, newVersion, registerModel, type ModelArtifact } from '../model/registry';
+import {
+  activeModel,
+  newVersion,
+  readShippedModel,
+  registerModel,
+  type ModelArtifact,
+} from '../model/registry';
 import { groupKey } from '../model/splits';
 import { sensitivityEstimate, thresholdForSensitivity, type SensitivityEstimate } from '../model/threshold';
 import { readTrainingSet, selectRows } from '../model/training-set';
@@ -65,7 +71,9 @@ export async function retrainHead(
     const { backend } = await embedMissing(library, modelProcess, { signal: options.signal });
     const active = activeModel(library, resources.defaultModelDir);
     const data = assemble(library, resources, backend.backboneVersion, settings.localLabelWeight);
-    const { request, validation, validationRows } = headTrainingRequest(data);
+    // The shipped default's recipe, chosen by cross-validation when it was trained.
+    const { hyperparameters } = readShippedModel(resources.defaultModelDir);
+    const { request, validation, validationRows } = headTrainingRequest(data, hyperparameters.l2);
     const result = await modelProcess.trainHead(request, {
       onEpoch: options.onEpoch,
       signal: options.signal,
@@ -99,6 +107,7 @@ export async function retrainHead(
       head: result.head,
       threshold: operating.threshold,
       targetSensitivity: settings.targetSensitivity,
+      hyperparameters,
       metrics: {
         validation: evaluate(candidateScores, validation.y, operating.threshold),
         weightedAuc: candidateAuc,
@@ -167,7 +176,10 @@ export async function retrainHead(
  * The head's training request from a weighted set: everything outside the fixed validation set trains,
  * the validation set stops training early. One recipe for the product and for the experiments.
  */
-export function headTrainingRequest(data: WeightedSet): {
+export function headTrainingRequest(
+  data: WeightedSet,
+  l2: number,
+): {
   request: HeadTrainingRequest;
   validation: { x: Float32Array; n: number; y: Uint8Array; weights: Float32Array };
   validationRows: number[];
@@ -182,7 +194,7 @@ export function headTrainingRequest(data: WeightedSet): {
   const validationRows = indices(data.validation, 1);
   const validation = part(validationRows);
   return {
-    request: { ...part(indices(data.validation, 0)), d: dimension, validation, seed: HEAD_SEED },
+    request: { ...part(indices(data.validation, 0)), d: dimension, validation, seed: HEAD_SEED, l2 },
     validation,
     validationRows,
   };
