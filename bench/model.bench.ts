@@ -74,6 +74,8 @@ async function main(): Promise<number> {
     try {
       const shipped = readShippedModel(resources.defaultModelDir);
       fillLibrary(library, set.values, set.dimension, shipped.backbone);
+      // As a library that grew over months: its write-ahead log folded into the file.
+      library.db.pragma('wal_checkpoint(TRUNCATE)');
       const record = registerModel(library, shipped, 'candidate');
       const rescoreStart = performance.now();
       const scored = rescore(library, record, shipped);

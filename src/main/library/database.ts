@@ -19,6 +19,9 @@ export function openDatabase(path: string, nativeBinding?: string): Db {
   try {
     db.pragma('busy_timeout = 10000');
     checkIntegrity(db, path);
+    // Embeddings are 5 kB rows: larger pages read them with less overhead. Only a new, empty file can
+    // take it (before WAL); existing libraries keep the size they were made with.
+    if (schemaVersion(db) === 0 && path !== ':memory:') db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

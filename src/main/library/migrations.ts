@@ -150,14 +150,15 @@ export const migrations: readonly Migration[] = [
     version: 3,
     description: 'embeddings per backbone; model provenance and the one active model; settings',
     sql: `
-      -- Float32 little-endian vectors, computed once per image and backbone version.
+      -- Float32 little-endian vectors, computed once per image and backbone version. A rowid table:
+      -- rows of 5 kB read much faster from it than from a WITHOUT ROWID b-tree.
       CREATE TABLE embeddings (
         image_id INTEGER NOT NULL REFERENCES images(id),
         backbone TEXT NOT NULL,
         vector BLOB NOT NULL,
         created_at TEXT NOT NULL,
-        PRIMARY KEY (image_id, backbone)
-      ) WITHOUT ROWID;
+        UNIQUE (image_id, backbone)
+      );
       ALTER TABLE models ADD COLUMN parent_version TEXT;
       ALTER TABLE models ADD COLUMN provenance TEXT;
       ALTER TABLE models ADD COLUMN promoted_at TEXT;

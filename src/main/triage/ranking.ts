@@ -109,9 +109,10 @@ const SCORE_CHUNK = 10_000;
 export function rescore(library: Library, record: ModelRecord, artifact: ModelArtifact): number {
   return library.transaction(() => {
     let scored = 0;
+    library.predictions.clear(record.id);
     for (const chunk of library.embeddings.chunks(artifact.backbone, SCORE_CHUNK)) {
       const probabilities = predict(artifact.head, chunk.values, chunk.imageIds.length);
-      library.predictions.write(record.id, chunk.imageIds, probabilities);
+      library.predictions.insert(record.id, chunk.imageIds, probabilities);
       scored += chunk.imageIds.length;
     }
     return scored;
