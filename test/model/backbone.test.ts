@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDING_SIZE, loadBackbone, toBatch, type Backbone } from '../../src/main/model/backbone';
+import { fileSystemHandler } from '../../src/main/model/fs-io-handler';
 import { imageToInput } from '../../src/main/model/preprocess';
 import { BACKEND_ENV, initBackend } from '../../src/main/model/tf-backend';
 import { KNOWN_ANSWERS, TOLERANCE, classifyImages } from '../../tools/convert-tflite/known-answers';
@@ -70,6 +71,29 @@ describe('converted MobileNetV2 backbone', () => {
       tf.dispose([first, again, map, mean, diff]);
     } finally {
       batch.dispose();
+    }
+  }, 120_000);
+
+  it('runs the same network with fused kernels as the layers model computes layer by layer', async () => {
+    const model = await tf.loadLayersModel(fileSystemHandler(path.join(BACKBONE_DIR, 'model.json')));
+    const batch = toBatch([await imageToInput(image('cat')), await imageToInput(image('bird'))]);
+    try {
+      const pool = model.getLayer('global_average_pool');
+      const layered = tf.model({ inputs: model.inputs, outputs: pool.output as tf.SymbolicTensor });
+      const [fused, reference, fusedClasses, referenceClasses] = [
+        backbone.embed(batch),
+        layered.predict(batch) as tf.Tensor,
+        backbone.classify(batch),
+        model.predict(batch) as tf.Tensor,
+      ];
+      const gap = (a: tf.Tensor, b: tf.Tensor): number =>
+        tf.tidy(() => a.sub(b).abs().max().dataSync()[0] as number);
+      expect(gap(fused, reference)).toBeLessThan(1e-4);
+      expect(gap(fusedClasses, referenceClasses)).toBeLessThan(1e-5);
+      tf.dispose([fused, reference, fusedClasses, referenceClasses]);
+    } finally {
+      batch.dispose();
+      model.dispose();
     }
   }, 120_000);
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { fileSystemHandler } from './fs-io-handler';
+import { fusedForward } from './fused-forward';
 import { INPUT_SIZE } from './preprocess';
 
 /** The converter names the global-average-pool layer this, so the embedding is found by name. */
@@ -51,10 +52,15 @@ export async function loadBackbone(dir: string): Promise<Backbone> {
   const labels = (await fs.readFile(path.join(dir, LABELS_FILE), 'utf8')).split('\n').filter((l) => l !== '');
   const model = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'model.json')));
   const pool = model.getLayer(provenance.embedding.layer);
-  const embedder = tf.model({ inputs: model.inputs, outputs: pool.output as tf.SymbolicTensor });
-  const mapper = tf.model({ inputs: model.inputs, outputs: pool.input as tf.SymbolicTensor });
+  const beforePool = pool.inboundNodes[0]?.inboundLayers[0]?.name;
+  const last = model.layers.at(-1)?.name;
+  if (!beforePool || !last) throw new Error(`${dir}: the model has no layer before ${pool.name}`);
+  const embedder = fusedForward(model, pool.name);
+  const mapper = fusedForward(model, beforePool);
+  const classifier = fusedForward(model, last);
   const classes = model.outputs[0]?.shape[1];
-  if (provenance.input.size !== INPUT_SIZE || embedder.outputs[0]?.shape[1] !== provenance.embedding.size) {
+  const embeddingShape = (pool.output as tf.SymbolicTensor).shape;
+  if (provenance.input.size !== INPUT_SIZE || embeddingShape[1] !== provenance.embedding.size) {
     model.dispose();
     throw new Error(`${dir}: the model's shapes do not match its provenance.json`);
   }
@@ -76,10 +82,9 @@ export async function loadBackbone(dir: string): Promise<Backbone> {
     version: `${provenance.model}@${provenance.source.sha256.slice(0, 12)}`,
     provenance,
     labels,
-    embed: (batch) => embedder.predict(checked(batch)) as tf.Tensor2D,
-    classify: (batch) => model.predict(checked(batch)) as tf.Tensor2D,
-    featureMap: (batch) => mapper.predict(checked(batch)) as tf.Tensor4D,
-    // The three models share layers; disposing the full one releases the weights once.
+    embed: (batch) => embedder(checked(batch)) as tf.Tensor2D,
+    classify: (batch) => classifier(checked(batch)) as tf.Tensor2D,
+    featureMap: (batch) => mapper(checked(batch)) as tf.Tensor4D,
     dispose: () => void model.dispose(),
   };
 }
