@@ -42,8 +42,10 @@ function stepFor(layer: tf.layers.Layer): Step {
     case 'InputLayer':
       return (inputs) => first(inputs);
     case 'Conv2D':
+    case 'DepthwiseConv2D': {
+      const convolve = layer.getClassName() === 'Conv2D' ? tf.fused.conv2d : tf.fused.depthwiseConv2d;
       return (inputs) =>
-        tf.fused.conv2d({
+        convolve({
           x: first(inputs),
           filter: kernel as tf.Tensor4D,
           strides: config.strides ?? [1, 1],
@@ -52,17 +54,7 @@ function stepFor(layer: tf.layers.Layer): Step {
           bias,
           activation,
         });
-    case 'DepthwiseConv2D':
-      return (inputs) =>
-        tf.fused.depthwiseConv2d({
-          x: first(inputs),
-          filter: kernel as tf.Tensor4D,
-          strides: config.strides ?? [1, 1],
-          pad: config.padding ?? 'valid',
-          dilations: config.dilationRate ?? config.dilation_rate ?? [1, 1],
-          bias,
-          activation,
-        });
+    }
     case 'Add':
       return (inputs) => tf.addN(inputs);
     case 'GlobalAveragePooling2D':
