@@ -107,9 +107,14 @@ describe('an import killed with SIGKILL', () => {
       // A kill before the run recorded itself leaves no row for it; one after leaves exactly one.
       expect(earlier.length, context).toBeLessThanOrEqual(1);
       if (!killed.live) expect(earlier.length, context).toBe(1);
-      const killedStatus = killed.live ? 'interrupted' : 'completed';
-      for (const run of earlier) expect(run, context).toEqual({ status: killedStatus, pid: killed.pid });
-      if (killed.live && earlier.length > 0) tally.midImport++;
+      for (const run of earlier) {
+        expect(run.pid, context).toBe(killed.pid);
+        // A kill in the last moments, after the run recorded its completion but before the process
+        // exited, leaves a completed run; then the re-run has nothing left to import.
+        if (run.status === 'completed') expect(report.imported, context).toBe(0);
+        else expect(killed.live && run.status, context).toBe('interrupted');
+      }
+      if (killed.live && earlier[0]?.status === 'interrupted') tally.midImport++;
     }, 60_000);
   }
 
