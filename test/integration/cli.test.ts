@@ -99,6 +99,34 @@ describe('triage CLI', () => {
       'ISIC_0024310.jpg,P-042,dermoscopy 2026-03,yes,mel,histopathology',
     ]);
     expect(lines).toHaveLength(5);
+
+    // The ranked queue, filtered: the study's two images that have no label yet, most suspicious first.
+    const ranked = await runTriage([
+      'rank',
+      '--patient',
+      'P-042',
+      '--study',
+      'dermoscopy 2026-03',
+      '--unlabeled',
+      ...d,
+      '--json',
+    ]);
+    expect(ranked.code, ranked.stderr).toBe(0);
+    const queue = json<{ embedded: number; threshold: number; queue: Array<Record<string, unknown>> }>(
+      ranked.stdout,
+    );
+    expect(queue.embedded).toBe(0);
+    expect(queue.queue.map((e) => e.fileName).sort()).toEqual(['ISIC_0024307.jpg', 'ISIC_0024308.jpg']);
+    expect(
+      queue.queue.every(
+        (e) => e.melanoma === null && e.suspicious === (e.probability as number) >= queue.threshold,
+      ),
+    ).toBe(true);
+    const probabilities = queue.queue.map((e) => e.probability as number);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+    const noPatient = await runTriage(['rank', '--study', 'dermoscopy 2026-03', ...d]);
+    expect(noPatient.code).toBe(2);
+    expect(noPatient.stderr).toContain('--study needs --patient');
   });
 
   it('imports ground truth from a CSV and exits 1 when some rows fail', async () => {

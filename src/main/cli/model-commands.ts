@@ -65,14 +65,19 @@ export function registerModelCommands(program: Command, out: Output): void {
     return n;
   };
 
-  withLibrary<{ top: number; patient?: string }>(
+  withLibrary<{ top: number; patient?: string; study?: string; unlabeled: boolean; suspicious: boolean }>(
     program
       .command('rank')
       .description('embed images not yet embedded, score every image, and list the most suspicious first')
       .option('--top <n>', 'how many to list', top, 20)
-      .option('--patient <id>', 'only this patient’s images'),
+      .option('--patient <id>', 'only this patient’s images')
+      .option('--study <name>', 'only this study of the patient (with --patient)')
+      .option('--unlabeled', 'only images without ground truth', false)
+      .option('--suspicious', 'only images at or above the operating threshold', false),
     (library, options) =>
       withCancellation(async (signal) => {
+        const studyId =
+          options.study === undefined ? undefined : findStudy(library, options.patient, options.study);
         const report = await rankWithModel(library, signal);
         const model = library.models.active();
         const queue = model
@@ -82,6 +87,9 @@ export function registerModelCommands(program: Command, out: Output): void {
               order: 'probability',
               limit: options.top,
               patient: options.patient,
+              studyId,
+              labeled: options.unlabeled ? false : undefined,
+              suspicious: options.suspicious ? true : undefined,
             })
           : [];
         out.result({ ...report, threshold: model?.threshold, queue }, () =>
@@ -253,4 +261,11 @@ export function registerModelCommands(program: Command, out: Output): void {
 
 function pct(value: number | null): string {
   return value === null ? 'n/a' : `${(100 * value).toFixed(1)} %`;
+}
+
+function findStudy(library: Library, patient: string | undefined, name: string): number {
+  if (patient === undefined) throw new UsageError('--study needs --patient: study names are per patient.');
+  const study = library.patients.listStudies(patient).find((s) => s.name === name);
+  if (!study) throw new UsageError(`Patient ${patient} has no study named "${name}".`);
+  return study.id;
 }
