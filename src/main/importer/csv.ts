@@ -58,3 +58,15 @@ export function readCsv(file: string): CsvTable {
 export function pickColumn(table: CsvTable, aliases: readonly string[]): string | undefined {
   return aliases.find((alias) => table.columns.includes(alias));
 }
+
+/**
+ * A melanoma yes/no cell as pathology exports and labeled folders write it: undefined when empty, null
+ * when it is neither yes nor no.
+ */
+export function readYesNo(raw: string): boolean | undefined | null {
+  const word = raw.trim().toLowerCase();
+  if (word === '') return undefined;
+  if (['1', 'yes', 'y', 'true', 'mel', 'melanoma'].includes(word)) return true;
+  if (['0', 'no', 'n', 'false'].includes(word)) return false;
+  return null;
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from '../../api/labels';
 import type { Library } from '../library';
 import { LibraryError } from '../library/errors';
-import { CsvError, pickColumn, readCsv } from './csv';
+import { CsvError, pickColumn, readCsv, readYesNo } from './csv';
 
 export interface GroundTruthReport {
   file: string;
@@ -133,11 +133,9 @@ function resolveImage(
 }
 
 function parseYesNo(raw: string, column: string): boolean | undefined {
-  const word = raw.toLowerCase();
-  if (word === '') return undefined;
-  if (['1', 'yes', 'y', 'true', 'mel', 'melanoma'].includes(word)) return true;
-  if (['0', 'no', 'n', 'false'].includes(word)) return false;
-  throw new RowError(`${column}: "${raw}" is not yes/no`);
+  const answer = readYesNo(raw);
+  if (answer === null) throw new RowError(`${column}: "${raw}" is not yes/no`);
+  return answer;
 }
 
 function parseDiagnosis(raw: string, column: string | undefined): Diagnosis | undefined {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { pickColumn, readCsv, CsvError } from '../importer/csv';
+import { pickColumn, readCsv, readYesNo, CsvError } from '../importer/csv';
 import { predict } from '../model/head';
 import { evaluate, type Evaluation } from '../model/metrics';
 import type { ModelProcess } from '../model/process/host';
@@ -34,16 +34,11 @@ export async function evaluateFolder(
   const failed: FolderEvaluation['failed'] = [];
   const rows: Array<{ file: string; melanoma: number }> = [];
   for (const { line, values } of table.rows) {
-    const answer = (values.melanoma ?? '').toLowerCase();
-    const melanoma = ['1', 'yes', 'true'].includes(answer)
-      ? 1
-      : ['0', 'no', 'false'].includes(answer)
-        ? 0
-        : -1;
+    const melanoma = readYesNo(values.melanoma ?? '');
     const file = path.resolve(folder, values[fileColumn] ?? '');
-    if (melanoma < 0)
+    if (typeof melanoma !== 'boolean') {
       failed.push({ file, reason: `line ${line}: melanoma "${values.melanoma}" is not yes/no` });
-    else rows.push({ file, melanoma });
+    } else rows.push({ file, melanoma: melanoma ? 1 : 0 });
   }
   const backend = await modelProcess.backend();
   if (backend.backboneVersion !== model.backbone) {
