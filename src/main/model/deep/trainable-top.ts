@@ -1,0 +1,286 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * The top of the backbone, from a cut layer to the global-average pool, as trainable variables and a
+ * forward pass built only from operations whose gradients every backend has. The wasm backend has no
+ * Conv2DBackpropFilter and no depthwise gradient kernels, so:
+ * - a 1×1 convolution is a matrix product over pixels: [N·H·W, Cin] × [Cin, Cout];
+ * - a 3×3 depthwise convolution is nine shifted slices of the padded input, each times its tap.
+ * The same code trains on tfjs-node(-gpu), where it is simply the same arithmetic.
+ */
+
+type Op =
+  | { kind: 'pointwise'; name: string; input: string; relu6: boolean }
+  | { kind: 'depthwise'; name: string; input: string; relu6: boolean; size: number }
+  | { kind: 'add'; name: string; inputs: string[] }
+  | { kind: 'pool'; name: string; input: string };
+
+export interface TopWeight {
+  /** `<layer>/kernel` or `<layer>/bias`. */
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface TopDescription {
+  /** The layer whose output the top takes as its input (the cached activation). */
+  cut: string;
+  ops: Op[];
+}
+
+/** Reads the layers after `cut` up to `pool` from a layers model, refusing any the top cannot train. */
+export function describeTop(model: tf.LayersModel, cut: string, pool: string): TopDescription {
+  const ops: Op[] = [];
+  let started = false;
+  for (const layer of model.layers) {
+    if (!started) {
+      started = layer.name === cut;
+      continue;
+    }
+    const inputs = layer.inboundNodes[0]?.inboundLayers.map((l) => l.name) ?? [];
+    const config = layer.getConfig() as {
+      activation?: string;
+      strides?: number[];
+      kernel_size?: number[];
+      kernelSize?: number[];
+      padding?: string;
+    };
+    const activation = config.activation ?? 'linear';
+    if (activation !== 'linear' && activation !== 'relu6') {
+      throw new Error(`trainable top: ${layer.name} has activation ${activation}`);
+    }
+    const relu6 = activation === 'relu6';
+    const kernelSize = config.kernel_size ?? config.kernelSize ?? [1, 1];
+    const strided = (config.strides ?? [1, 1]).some((s) => s !== 1);
+    switch (layer.getClassName()) {
+      case 'Conv2D':
+        if (strided || kernelSize[0] !== 1 || kernelSize[1] !== 1)
+          throw new Error(`trainable top: ${layer.name} is not a 1×1 convolution with stride 1`);
+        ops.push({ kind: 'pointwise', name: layer.name, input: inputs[0] as string, relu6 });
+        break;
+      case 'DepthwiseConv2D': {
+        const size = kernelSize[0] as number;
+        if (strided || size !== kernelSize[1] || size % 2 !== 1 || config.padding !== 'same')
+          throw new Error(`trainable top: ${layer.name} is not an odd square 'same' depthwise with stride 1`);
+        ops.push({ kind: 'depthwise', name: layer.name, input: inputs[0] as string, relu6, size });
+        break;
+      }
+      case 'Add':
+        ops.push({ kind: 'add', name: layer.name, inputs });
+        break;
+      case 'GlobalAveragePooling2D':
+        ops.push({ kind: 'pool', name: layer.name, input: inputs[0] as string });
+        break;
+      default:
+        throw new Error(`trainable top: ${layer.name} (${layer.getClassName()}) is not supported`);
+    }
+    if (layer.name === pool) return { cut, ops };
+  }
+  throw new Error(started ? `no layer ${pool} after ${cut}` : `no layer ${cut} in the model`);
+}
+
+/** The pretrained weights of the top's layers, read from the model, in the top's order. */
+export function topWeightsFromModel(model: tf.LayersModel, top: TopDescription): TopWeight[] {
+  return top.ops.flatMap((op) => {
+    if (op.kind !== 'pointwise' && op.kind !== 'depthwise') return [];
+    const [kernel, bias] = model.getLayer(op.name).getWeights();
+    if (!kernel || !bias) throw new Error(`trainable top: ${op.name} has no kernel and bias`);
+    return [
+      { name: `${op.name}/kernel`, shape: kernel.shape, values: kernel.dataSync() as Float32Array },
+      { name: `${op.name}/bias`, shape: bias.shape, values: bias.dataSync() as Float32Array },
+    ];
+  });
+}
+
+export class TrainableTop {
+  readonly variables: Map<string, tf.Variable>;
+
+  constructor(
+    readonly description: TopDescription,
+    weights: readonly TopWeight[],
+  ) {
+    this.variables = new Map(
+      weights.map((w) => [w.name, tf.variable(tf.tensor(w.values, w.shape), true, `top/${w.name}`)]),
+    );
+    for (const op of description.ops) {
+      if (op.kind === 'pointwise' || op.kind === 'depthwise') {
+        this.variable(`${op.name}/kernel`);
+        this.variable(`${op.name}/bias`);
+      }
+    }
+  }
+
+  /** [N, H, W, C] activations at the cut → [N, D] pooled embeddings. */
+  forward(input: tf.Tensor4D): tf.Tensor2D {
+    const outputs = new Map<string, tf.Tensor4D>([[this.description.cut, input]]);
+    const get = (name: string): tf.Tensor4D => {
+      const value = outputs.get(name);
+      if (!value) throw new Error(`trainable top: ${name} is used before it is computed`);
+      return value;
+    };
+    let last: tf.Tensor | undefined;
+    for (const op of this.description.ops) {
+      switch (op.kind) {
+        case 'pointwise':
+          last = this.pointwise(get(op.input), op.name, op.relu6);
+          break;
+        case 'depthwise':
+          last = this.depthwise(get(op.input), op.name, op.relu6);
+          break;
+        case 'add':
+          last = tf.addN(op.inputs.map(get));
+          break;
+        case 'pool':
+          last = tf.mean(get(op.input), [1, 2]);
+          break;
+      }
+      if (last.rank === 4) outputs.set(op.name, last as tf.Tensor4D);
+    }
+    if (!last || last.rank !== 2) throw new Error('trainable top: it does not end in a pooling layer');
+    return last as tf.Tensor2D;
+  }
+
+  /** The current weights, for saving with a model version. */
+  weights(): TopWeight[] {
+    return [...this.variables].map(([name, v]) => ({
+      name,
+      shape: v.shape,
+      values: v.dataSync() as Float32Array,
+    }));
+  }
+
+  dispose(): void {
+    for (const v of this.variables.values()) v.dispose();
+  }
+
+  private variable(name: string): tf.Variable {
+    const v = this.variables.get(name);
+    if (!v) throw new Error(`trainable top: no weight ${name}`);
+    return v;
+  }
+
+  private pointwise(x: tf.Tensor4D, name: string, relu6: boolean): tf.Tensor4D {
+    const [n, h, w, c] = x.shape;
+    const kernel = this.variable(`${name}/kernel`);
+    const out = kernel.shape[3] as number;
+    const product = pointwiseConv(
+      tf.reshape(x, [n * h * w, c]),
+      tf.reshape(kernel, [c, out]),
+      this.variable(`${name}/bias`),
+      relu6,
+    );
+    return tf.reshape(product, [n, h, w, out]);
+  }
+
+  private depthwise(x: tf.Tensor4D, name: string, relu6: boolean): tf.Tensor4D {
+    return depthwiseConv(x, this.variable(`${name}/kernel`), this.variable(`${name}/bias`), relu6);
+  }
+}
+
+/** ∂relu6/∂x as a 0/1 mask, read from the output: 1 where 0 < y < 6. */
+function relu6Mask(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.mul(dy, tf.mul(tf.step(y), tf.step(tf.sub(6, y))));
+}
+
+/**
+ * x·W + b, then relu6 if asked, with a hand-written gradient: tfjs differentiates a matrix product into
+ * products with a transposed operand, which wasm runs about 6× slower than transposing first.
+ */
+function pointwiseConv(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor, relu6: boolean): tf.Tensor2D {
+  const op = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
+    const [xs, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, (saved: tf.Tensor[]) => void];
+    const linear = tf.add(tf.matMul(xs, w), b);
+    const value = relu6 ? tf.clipByValue(linear, 0, 6) : linear;
+    save([xs, w, value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xSaved, wSaved, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const g = (relu6 ? relu6Mask(dy, y) : dy) as tf.Tensor2D;
+        return [tf.matMul(g, tf.transpose(wSaved)), tf.matMul(tf.transpose(xSaved), g), tf.sum(g, 0)];
+      },
+    };
+  });
+  return op(x, kernel, bias) as tf.Tensor2D;
+}
+
+/**
+ * A 'same', stride-1 depthwise convolution + bias (+ relu6). Where the backend has the depthwise
+ * gradient kernels (tfjs-node, tfjs-node-gpu, cpu) tfjs differentiates it itself; on wasm, which lacks
+ * them, the input gradient is the same convolution with the kernel turned 180°, and the kernel gradient
+ * is accumulated tap by tap (a few million multiply-adds a batch).
+ */
+function depthwiseConv(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor, relu6: boolean): tf.Tensor4D {
+  const activation = relu6 ? 'relu6' : 'linear';
+  const forward = (xs: tf.Tensor4D, k: tf.Tensor, b: tf.Tensor): tf.Tensor4D =>
+    tf.fused.depthwiseConv2d({
+      x: xs,
+      filter: k as tf.Tensor4D,
+      strides: 1,
+      pad: 'same',
+      bias: b,
+      activation,
+    });
+  if (hasDepthwiseGradients())
+    return relu6
+      ? (tf.clipByValue(
+          tf.add(tf.depthwiseConv2d(x, kernel as tf.Tensor4D, 1, 'same'), bias),
+          0,
+          6,
+        ) as tf.Tensor4D)
+      : (tf.add(tf.depthwiseConv2d(x, kernel as tf.Tensor4D, 1, 'same'), bias) as tf.Tensor4D);
+  const op = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
+    const [xs, k, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, (saved: tf.Tensor[]) => void];
+    const value = forward(xs, k, b);
+    save([xs, k, value]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xSaved, kSaved, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const g = (relu6 ? relu6Mask(dy, y) : dy) as tf.Tensor4D;
+        return [
+          tf.depthwiseConv2d(g, tf.reverse(kSaved, [0, 1]) as tf.Tensor4D, 1, 'same'),
+          depthwiseKernelGradient(xSaved, g, kSaved.shape),
+          tf.sum(g, [0, 1, 2]),
+        ];
+      },
+    };
+  });
+  return op(x, kernel, bias) as tf.Tensor4D;
+}
+
+function hasDepthwiseGradients(): boolean {
+  const backend = tf.getBackend();
+  return ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'].every(
+    (kernel) => tf.getKernel(kernel, backend) !== undefined,
+  );
+}
+
+/** ∂L/∂K[i, j, c] = Σ over n, h, w of x[n, h + i − r, w + j − r, c] · g[n, h, w, c], zero outside x. */
+function depthwiseKernelGradient(x: tf.Tensor4D, g: tf.Tensor4D, shape: number[]): tf.Tensor {
+  const [n, h, w, c] = x.shape;
+  const size = shape[0] as number;
+  const r = (size - 1) / 2;
+  const xs = x.dataSync();
+  const gs = g.dataSync();
+  const out = new Float32Array(size * size * c);
+  for (let b = 0; b < n; b++) {
+    for (let row = 0; row < h; row++) {
+      for (let col = 0; col < w; col++) {
+        const gOffset = ((b * h + row) * w + col) * c;
+        for (let i = 0; i < size; i++) {
+          const xr = row + i - r;
+          if (xr < 0 || xr >= h) continue;
+          for (let j = 0; j < size; j++) {
+            const xc = col + j - r;
+            if (xc < 0 || xc >= w) continue;
+            const xOffset = ((b * h + xr) * w + xc) * c;
+            const kOffset = (i * size + j) * c;
+            for (let ch = 0; ch < c; ch++) out[kOffset + ch]! += xs[xOffset + ch]! * gs[gOffset + ch]!;
+          }
+        }
+      }
+    }
+  }
+  return tf.tensor(out, shape);
+}

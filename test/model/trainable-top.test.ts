@@ -1,0 +1,162 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIHEDRAL_COUNT, dihedral } from '../../src/main/model/deep/dihedral';
+import { describeTop, topWeightsFromModel, TrainableTop } from '../../src/main/model/deep/trainable-top';
+import { createRandom } from '../../src/main/model/random';
+import { initBackend } from '../../src/main/model/tf-backend';
+
+/**
+ * The trainable top is differentiated on wasm with hand-written gradients (wasm has no depthwise or
+ * filter-gradient kernels); the reference is the same network as ordinary tfjs layers, differentiated
+ * by tfjs itself on the pure-JS cpu backend, which has every gradient kernel.
+ */
+
+const SIZE = 5;
+const CHANNELS = 4;
+
+/** A small inverted-residual block with MobileNetV2's shapes of operation, then a 1×1 conv and the pool. */
+function tinyNetwork(): tf.LayersModel {
+  const input = tf.input({ shape: [SIZE, SIZE, CHANNELS], name: 'cut' });
+  const expand = tf.layers
+    .conv2d({ filters: 12, kernelSize: 1, padding: 'same', activation: 'relu6', name: 'expand' })
+    .apply(input) as tf.SymbolicTensor;
+  const depthwise = tf.layers
+    .depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu6', name: 'depthwise' })
+    .apply(expand) as tf.SymbolicTensor;
+  const project = tf.layers
+    .conv2d({ filters: CHANNELS, kernelSize: 1, padding: 'same', name: 'project' })
+    .apply(depthwise) as tf.SymbolicTensor;
+  const add = tf.layers.add({ name: 'add' }).apply([project, input]) as tf.SymbolicTensor;
+  const last = tf.layers
+    .conv2d({ filters: 6, kernelSize: 1, padding: 'same', activation: 'relu6', name: 'last' })
+    .apply(add) as tf.SymbolicTensor;
+  const pool = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(last) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: pool });
+  // Seeded weights, scaled so that some relu6 units clip at 0 and some at 6: both edges are exercised.
+  const random = createRandom(7);
+  model.setWeights(
+    model.getWeights().map((w) =>
+      tf.tensor(
+        Float32Array.from({ length: w.size }, () => random.normal() * 1.5),
+        w.shape,
+      ),
+    ),
+  );
+  return model;
+}
+
+function inputs(n: number, seed: number): tf.Tensor4D {
+  const random = createRandom(seed);
+  const values = Float32Array.from({ length: n * SIZE * SIZE * CHANNELS }, () => random.normal() * 2);
+  return tf.tensor4d(values, [n, SIZE, SIZE, CHANNELS]);
+}
+
+/** A loss that weighs every output differently, so a gradient routed to the wrong unit shows. */
+function lossOf(output: tf.Tensor): tf.Scalar {
+  const weights = tf.range(1, output.size + 1).reshape(output.shape);
+  return tf.sum(tf.mul(output, tf.sin(weights)));
+}
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('trainable top', () => {
+  it('computes the network the layers describe, and refuses what it cannot train', () => {
+    const model = tinyNetwork();
+    const top = describeTop(model, 'cut', 'pool');
+    expect(top.ops.map((op) => op.kind)).toEqual([
+      'pointwise',
+      'depthwise',
+      'pointwise',
+      'add',
+      'pointwise',
+      'pool',
+    ]);
+    const trainable = new TrainableTop(top, topWeightsFromModel(model, top));
+    const x = inputs(3, 1);
+    const want = model.predict(x) as tf.Tensor;
+    const got = trainable.forward(x);
+    expect(tf.max(tf.abs(tf.sub(want, got))).dataSync()[0]).toBeLessThan(1e-4);
+    trainable.dispose();
+
+    const strided = tf.sequential({
+      layers: [tf.layers.conv2d({ inputShape: [4, 4, 2], filters: 2, kernelSize: 1, strides: 2, name: 's' })],
+    });
+    const withInput = tf.model({ inputs: strided.inputs, outputs: strided.outputs });
+    expect(() => describeTop(withInput, withInput.layers[0]!.name, 's')).toThrow(/stride 1/);
+  });
+
+  it('has the gradients tfjs computes for the same layers on the cpu backend', async () => {
+    const model = tinyNetwork();
+    const top = describeTop(model, 'cut', 'pool');
+    const x = inputs(2, 2);
+
+    // wasm: our formulation, hand-written gradients.
+    expect(tf.getBackend()).toBe('wasm');
+    const trainable = new TrainableTop(top, topWeightsFromModel(model, top));
+    const xVariable = tf.variable(x.clone());
+    const ours = tf.variableGrads(
+      () => lossOf(trainable.forward(xVariable)),
+      [...trainable.variables.values(), xVariable],
+    );
+    const oursByName = new Map(
+      [...trainable.variables].map(([name, v]) => [name, ours.grads[v.name]!.arraySync()]),
+    );
+    const oursInput = ours.grads[xVariable.name]!.dataSync().slice();
+
+    // cpu: tfjs's own conv2d / depthwiseConv2d gradients through the layers model.
+    await tf.setBackend('cpu');
+    try {
+      const xCpu = tf.variable(tf.tensor(x.dataSync(), x.shape));
+      const reference = tf.variableGrads(
+        () => lossOf(model.apply(xCpu) as tf.Tensor),
+        [...model.trainableWeights.map((w) => w.read() as tf.Variable), xCpu],
+      );
+      expect(ours.value.dataSync()[0]).toBeCloseTo(reference.value.dataSync()[0]!, 3);
+      for (const weight of model.trainableWeights) {
+        const name = weight.originalName.replace(/_\d+$/, '');
+        const mine = oursByName.get(name.replace('depthwise_kernel', 'kernel'));
+        expect(mine, name).toBeDefined();
+        const want = reference.grads[(weight.read() as tf.Variable).name]!.dataSync();
+        const got = Float32Array.from((mine as number[]).flat(4) as number[]);
+        expect(got.length).toBe(want.length);
+        const scale = Math.max(...Array.from(want, Math.abs), 1e-3);
+        want.forEach((w, i) => expect(Math.abs(got[i]! - w) / scale, `${name}[${i}]`).toBeLessThan(1e-4));
+      }
+      const wantInput = reference.grads[xCpu.name]!.dataSync();
+      const inputScale = Math.max(...Array.from(wantInput, Math.abs));
+      wantInput.forEach((w, i) => expect(Math.abs(oursInput[i]! - w) / inputScale).toBeLessThan(1e-4));
+    } finally {
+      await tf.setBackend('wasm');
+      trainable.dispose();
+    }
+  });
+});
+
+describe('dihedral augmentation', () => {
+  const size = 3;
+  const channels = 2;
+  const map = Float32Array.from({ length: size * size * channels }, (_, i) => i);
+
+  it('gives the eight distinct flips and quarter-turns, each keeping every value', () => {
+    const seen = new Set<string>();
+    for (let t = 0; t < DIHEDRAL_COUNT; t++) {
+      const out = new Float32Array(map.length);
+      dihedral(map, out, size, channels, t);
+      expect([...out].sort((a, b) => a - b)).toEqual([...map]);
+      seen.add(out.join(','));
+    }
+    expect(seen.size).toBe(DIHEDRAL_COUNT);
+  });
+
+  it('keeps channels together and mirrors columns for transform 1', () => {
+    const out = new Float32Array(map.length);
+    dihedral(map, out, size, channels, 1);
+    // Row 0 of the map is pixels (0,0) (0,1) (0,2) = [0,1] [2,3] [4,5]; mirrored: [4,5] [2,3] [0,1].
+    expect([...out.subarray(0, 6)]).toEqual([4, 5, 2, 3, 0, 1]);
+    dihedral(map, out, size, channels, 4);
+    // Transposed: pixel (0,1) comes from (1,0) = [6,7].
+    expect([...out.subarray(2, 4)]).toEqual([6, 7]);
+  });
+});
