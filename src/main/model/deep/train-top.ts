@@ -1,0 +1,218 @@
+import * as tf from '@tensorflow/tfjs';
+import { logLoss, rocAuc } from '../metrics';
+import { createRandom, permutation } from '../random';
+import { TrainingAbortedError } from '../head';
+import { DIHEDRAL_COUNT, dihedral } from './dihedral';
+import { TrainableTop, type TopDescription, type TopWeight } from './trainable-top';
+
+/**
+ * Fine-tunes the top of the backbone together with a logistic head, on activations cached at the cut:
+ * the frozen part never runs again, so an epoch costs only the top's forward and backward passes.
+ */
+
+/** Where the rows come from: activations at the cut, one [H, W, C] map per row, read in batches. */
+export interface ActivationSource {
+  readonly shape: readonly [number, number, number];
+  /** Copies the maps of `rows` into `target`, one after another. */
+  read(rows: readonly number[], target: Float32Array): void;
+}
+
+export interface LinearHead {
+  /** On raw (not standardised) pooled features. */
+  weights: Float32Array;
+  bias: number;
+}
+
+export interface TopEpoch {
+  epoch: number;
+  trainLoss: number;
+  validationLoss: number;
+  validationAuc: number;
+}
+
+export interface TopTrainingOptions {
+  top: TopDescription;
+  initialWeights: readonly TopWeight[];
+  initialHead: LinearHead;
+  source: ActivationSource;
+  labels: ArrayLike<number>;
+  /** Per-row weight in the loss (local labels count more); class balance is applied on top of it. */
+  sampleWeights?: ArrayLike<number>;
+  train: readonly number[];
+  validation: readonly number[];
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** The head starts trained and needs smaller steps than its features do not; a multiple of learningRate. */
+  headLearningRateScale: number;
+  /** Epochs without a better validation AUC before stopping. */
+  patience: number;
+  augment: boolean;
+  seed: number;
+  signal?: AbortSignal;
+  onEpoch?: (epoch: TopEpoch) => void;
+  onBatch?: (done: number, total: number) => void;
+}
+
+export interface TopTrainingResult {
+  weights: TopWeight[];
+  head: LinearHead;
+  bestEpoch: number;
+  curve: TopEpoch[];
+}
+
+export const TOP_DEFAULTS = {
+  epochs: 8,
+  batchSize: 32,
+  learningRate: 1e-4,
+  headLearningRateScale: 1,
+  patience: 2,
+  augment: true,
+} as const;
+
+export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult> {
+  const [h, w, c] = o.source.shape;
+  if (o.augment && h !== w) throw new Error('dihedral augmentation needs square activation maps');
+  const mapSize = h * w * c;
+  const top = new TrainableTop(o.top, o.initialWeights);
+  const headW = tf.variable(tf.tensor2d(o.initialHead.weights, [o.initialHead.weights.length, 1]));
+  const headB = tf.variable(tf.scalar(o.initialHead.bias));
+  const topOptimizer = tf.train.adam(o.learningRate);
+  const headOptimizer = tf.train.adam(o.learningRate * o.headLearningRateScale);
+  const rowWeights = balancedWeights(o.labels, o.sampleWeights, o.train);
+  const random = createRandom(o.seed);
+  const batchData = new Float32Array(o.batchSize * mapSize);
+  const rawMap = new Float32Array(mapSize);
+  const curve: TopEpoch[] = [];
+  let best: { auc: number; epoch: number; weights: TopWeight[]; head: LinearHead } | undefined;
+
+  const logits = (x: tf.Tensor4D): tf.Tensor1D =>
+    tf.reshape(tf.add(tf.matMul(top.forward(x), headW), headB), [-1]);
+
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const order = permutation(o.train.length, random);
+      let lossSum = 0;
+      let weightSum = 0;
+      for (let start = 0; start < order.length; start += o.batchSize) {
+        if (o.signal?.aborted) throw new TrainingAbortedError(epoch, o.signal.reason);
+        const rows = Array.from(order.subarray(start, start + o.batchSize), (k) => o.train[k] as number);
+        const n = rows.length;
+        o.source.read(rows, batchData);
+        if (o.augment) {
+          for (let i = 0; i < n; i++) {
+            const map = batchData.subarray(i * mapSize, (i + 1) * mapSize);
+            rawMap.set(map);
+            dihedral(rawMap, map, h, c, Math.floor(random.next() * DIHEDRAL_COUNT));
+          }
+        }
+        const y = Float32Array.from(rows, (r) => o.labels[r] as number);
+        const weights = Float32Array.from(rows, (r) => rowWeights.get(r) as number);
+        const batchWeight = weights.reduce((s, v) => s + v, 0);
+        const loss = tf.tidy(() => {
+          const x = tf.tensor4d(batchData.subarray(0, n * mapSize), [n, h, w, c]);
+          const labels = tf.tensor1d(y);
+          const sampleWeights = tf.tensor1d(weights);
+          // Gradients once, applied by two optimisers: the head and the top take different step sizes.
+          const { value, grads } = tf.variableGrads(() =>
+            tf.losses.sigmoidCrossEntropy(labels, logits(x), sampleWeights, undefined, tf.Reduction.SUM),
+          );
+          const headGrads = { [headW.name]: grads[headW.name]!, [headB.name]: grads[headB.name]! };
+          const topGrads = Object.fromEntries(
+            Object.entries(grads).filter(([name]) => name !== headW.name && name !== headB.name),
+          );
+          const scale = 1 / batchWeight;
+          topOptimizer.applyGradients(scaled(topGrads, scale));
+          headOptimizer.applyGradients(scaled(headGrads, scale));
+          return value;
+        });
+        lossSum += (await loss.data())[0] as number;
+        loss.dispose();
+        weightSum += batchWeight;
+        o.onBatch?.(Math.min(start + o.batchSize, order.length), order.length);
+        // Let the cancel message and progress through between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const validation = scoreTop(top, { weights: headW, bias: headB }, o.source, o.validation, o.batchSize);
+      const validationLabels = Float32Array.from(o.validation, (r) => o.labels[r] as number);
+      const point: TopEpoch = {
+        epoch,
+        trainLoss: lossSum / weightSum,
+        validationLoss: logLoss(validation, validationLabels),
+        validationAuc: rocAuc(validation, validationLabels),
+      };
+      curve.push(point);
+      o.onEpoch?.(point);
+      if (!best || point.validationAuc > best.auc) {
+        best = { auc: point.validationAuc, epoch, weights: top.weights(), head: readHead(headW, headB) };
+      } else if (epoch - best.epoch >= o.patience) {
+        break;
+      }
+    }
+  } finally {
+    top.dispose();
+    headW.dispose();
+    headB.dispose();
+    topOptimizer.dispose();
+    headOptimizer.dispose();
+  }
+  if (!best) throw new Error('deep retraining ran no epoch');
+  return { weights: best.weights, head: best.head, bestEpoch: best.epoch, curve };
+}
+
+/** Melanoma probabilities of `rows` through a top and a head. */
+export function scoreTop(
+  top: TrainableTop,
+  head: { weights: tf.Tensor; bias: tf.Tensor },
+  source: ActivationSource,
+  rows: readonly number[],
+  batchSize: number,
+): Float32Array {
+  const [h, w, c] = source.shape;
+  const mapSize = h * w * c;
+  const scores = new Float32Array(rows.length);
+  const data = new Float32Array(batchSize * mapSize);
+  for (let start = 0; start < rows.length; start += batchSize) {
+    const batch = rows.slice(start, start + batchSize);
+    source.read(batch, data);
+    const probabilities = tf.tidy(() => {
+      const x = tf.tensor4d(data.subarray(0, batch.length * mapSize), [batch.length, h, w, c]);
+      return tf.sigmoid(tf.add(tf.matMul(top.forward(x), head.weights), head.bias));
+    });
+    scores.set(probabilities.dataSync(), start);
+    probabilities.dispose();
+  }
+  return scores;
+}
+
+function scaled(grads: tf.NamedTensorMap, scale: number): Array<{ name: string; tensor: tf.Tensor }> {
+  return Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) }));
+}
+
+function readHead(weights: tf.Variable, bias: tf.Variable): LinearHead {
+  return { weights: Float32Array.from(weights.dataSync()), bias: bias.dataSync()[0] as number };
+}
+
+/**
+ * Each row's loss weight: its sample weight, times a class factor that gives melanomas and the rest
+ * equal total weight, so a rare positive class is not drowned out.
+ */
+function balancedWeights(
+  labels: ArrayLike<number>,
+  sampleWeights: ArrayLike<number> | undefined,
+  rows: readonly number[],
+): Map<number, number> {
+  const totals = [0, 0];
+  for (const r of rows) totals[labels[r] === 1 ? 1 : 0]! += sampleWeights?.[r] ?? 1;
+  const [negatives, positives] = totals as [number, number];
+  if (negatives === 0 || positives === 0)
+    throw new Error('deep retraining needs melanomas and non-melanomas');
+  const all = negatives + positives;
+  return new Map(
+    rows.map((r) => {
+      const positive = labels[r] === 1;
+      const factor = all / (2 * (positive ? positives : negatives));
+      return [r, (sampleWeights?.[r] ?? 1) * factor];
+    }),
+  );
+}
