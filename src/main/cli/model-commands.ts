@@ -3,14 +3,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DATABASE_FILE, openLibrary, type Library } from '../library';
 import type { QueueEntry } from '../library/predictions';
-import { activeModel, readModelFiles, readShippedModel, type ModelArtifact } from '../model/registry';
+import { activeModel, modelDir, readModelFiles } from '../model/registry';
 import { evaluateFolder } from '../triage/evaluate-folder';
 import { retrainHead } from '../triage/retrain';
 import { rankLibrary, rescore, type RankReport } from '../triage/ranking';
 import { resourcePaths } from '../resources';
 import { actorOption, libraryCommand, withCancellation } from './command';
 import { defaultDataDir } from './data-dir';
-import { withModelProcess } from './model-session';
+import { currentModel, withModelProcess, type ModelLocation } from './model-session';
 import { EXIT, UsageError, type Output } from './output';
 
 /** Embeds what is missing and scores every image with the active model. */
@@ -178,13 +178,18 @@ export function registerModelCommands(program: Command, out: Output): void {
       const hasLibrary = fs.existsSync(path.join(options.dataDir, DATABASE_FILE));
       const library = hasLibrary ? openLibrary(options.dataDir) : undefined;
       try {
+        // The active model as it is: eval never registers the default into a library that has none.
         const active = library?.models.active();
-        const model: ModelArtifact =
+        const model: ModelLocation =
           library && active
-            ? readModelFiles(library.dataDir, active)
-            : readShippedModel(resources.defaultModelDir);
+            ? { artifact: readModelFiles(library.dataDir, active), dir: modelDir(library.dataDir, active) }
+            : currentModel(undefined, resources);
         const result = await withCancellation((signal) =>
-          withModelProcess(library, (modelProcess) => evaluateFolder(folder, modelProcess, model, signal)),
+          withModelProcess(
+            library,
+            (modelProcess) => evaluateFolder(folder, modelProcess, model.artifact, signal),
+            model,
+          ),
         );
         out.result(result, () =>
           [
@@ -242,14 +247,18 @@ export function registerModelCommands(program: Command, out: Output): void {
       .command('rollback')
       .description('make an earlier version active again and re-score')
       .argument('<version>'),
-    (library, _options, version) => {
+    async (library, _options, version) => {
       if (!library.models.byVersion(version as string)) {
         throw new UsageError(`No model version ${String(version)} in this library.`);
       }
       const record = library.models.activate(version as string);
       library.audit.record('cli', 'model.rollback', `model:${record.version}`);
       const { artifact } = activeModel(library, resourcePaths().defaultModelDir);
-      const scored = rescore(library, record, artifact);
+      // A model with another fine-tuned top needs its own embeddings first; otherwise no image is decoded.
+      const scored =
+        library.embeddings.missing(artifact.backbone).length > 0
+          ? (await rankWithModel(library)).scored
+          : rescore(library, record, artifact);
       out.result(
         { active: record.version, rescored: scored },
         () => `Active model: ${record.version} (${scored} images re-scored)`,

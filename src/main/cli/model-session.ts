@@ -1,18 +1,41 @@
 import type { Library } from '../library';
 import { ModelProcess } from '../model/process/host';
+import { activeModel, modelDir, readShippedModel, topConfig, type ModelArtifact } from '../model/registry';
 import { resourcePaths, type ResourcePaths } from '../resources';
 
+/** A model and the folder its files are in. */
+export interface ModelLocation {
+  artifact: ModelArtifact;
+  dir: string;
+}
+
+/** The library's active model, or the shipped default where there is no library. */
+export function currentModel(library: Library | undefined, resources: ResourcePaths): ModelLocation {
+  if (!library) {
+    return { artifact: readShippedModel(resources.defaultModelDir), dir: resources.defaultModelDir };
+  }
+  const { record, artifact } = activeModel(library, resources.defaultModelDir);
+  return { artifact, dir: modelDir(library.dataDir, record) };
+}
+
 /**
- * Runs work with a model process configured from the shipped resources and the library's settings,
- * and always stops the process afterwards so the CLI can exit.
+ * Runs work with a model process configured from the shipped resources, the library's settings and the
+ * model whose embeddings it computes (the current one unless given), and always stops the process
+ * afterwards so the CLI can exit.
  */
 export async function withModelProcess<T>(
   library: Library | undefined,
   work: (modelProcess: ModelProcess, resources: ResourcePaths) => Promise<T>,
+  model?: ModelLocation,
 ): Promise<T> {
   const resources = resourcePaths();
   const backend = library?.settings.get('backend') ?? 'auto';
-  const modelProcess = new ModelProcess({ backboneDir: resources.backboneDir, backend });
+  const { artifact, dir } = model ?? currentModel(library, resources);
+  const modelProcess = new ModelProcess({
+    backboneDir: resources.backboneDir,
+    backend,
+    top: topConfig(artifact, dir),
+  });
   try {
     return await work(modelProcess, resources);
   } finally {

@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { fileSystemHandler } from './fs-io-handler';
 import { fusedForward } from './fused-forward';
+import { toppedVersion, type TopManifest } from './deep/top-file';
+import type { TopWeight } from './deep/trainable-top';
 import { INPUT_SIZE } from './preprocess';
 
 /** The converter names the global-average-pool layer this, so the embedding is found by name. */
@@ -45,12 +47,19 @@ export interface Backbone {
   dispose(): void;
 }
 
-export async function loadBackbone(dir: string): Promise<Backbone> {
+/** A fine-tuned top to put in place of the shipped one (a deep-retrained model's). */
+export interface BackboneTop {
+  manifest: TopManifest;
+  weights: readonly TopWeight[];
+}
+
+export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Backbone> {
   const provenance = provenanceSchema.parse(
     JSON.parse(await fs.readFile(path.join(dir, PROVENANCE_FILE), 'utf8')),
   );
   const labels = (await fs.readFile(path.join(dir, LABELS_FILE), 'utf8')).split('\n').filter((l) => l !== '');
   const model = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'model.json')));
+  if (top) replaceTop(model, top);
   const pool = model.getLayer(provenance.embedding.layer);
   const beforePool = pool.inboundNodes[0]?.inboundLayers[0]?.name;
   const last = model.layers.at(-1)?.name;
@@ -79,7 +88,7 @@ export async function loadBackbone(dir: string): Promise<Backbone> {
   return {
     inputSize: INPUT_SIZE,
     embeddingSize: provenance.embedding.size,
-    version: `${provenance.model}@${provenance.source.sha256.slice(0, 12)}`,
+    version: toppedVersion(`${provenance.model}@${provenance.source.sha256.slice(0, 12)}`, top?.manifest),
     provenance,
     labels,
     embed: (batch) => embedder(checked(batch)) as tf.Tensor2D,
@@ -87,6 +96,26 @@ export async function loadBackbone(dir: string): Promise<Backbone> {
     featureMap: (batch) => mapper(checked(batch)) as tf.Tensor4D,
     dispose: () => void model.dispose(),
   };
+}
+
+/** Sets the fine-tuned kernel and bias of each layer the top names; shapes must match the shipped ones. */
+function replaceTop(model: tf.LayersModel, top: BackboneTop): void {
+  const byName = new Map(top.weights.map((w) => [w.name, w]));
+  const layers = new Set(top.weights.map((w) => w.name.split('/')[0] as string));
+  for (const name of layers) {
+    const layer = model.getLayer(name);
+    const current = layer.getWeights();
+    const replaced = ['kernel', 'bias'].map((part, i) => {
+      const weight = byName.get(`${name}/${part}`);
+      const shape = current[i]?.shape;
+      if (!weight || !shape || weight.shape.join() !== shape.join()) {
+        throw new Error(`the model's top does not fit the backbone at ${name}/${part}`);
+      }
+      return tf.tensor(weight.values, weight.shape);
+    });
+    layer.setWeights(replaced);
+    replaced.forEach((t) => t.dispose());
+  }
 }
 
 /** Stacks preprocessed images (see imageToInput) into one batch tensor. */

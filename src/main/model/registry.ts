@@ -4,13 +4,18 @@ import { randomBytes } from 'node:crypto';
 import type { Library } from '../library';
 import type { ModelRecord } from '../library/models';
 import type { HeadParams } from './head';
+import { readTopWeights, topBytes, type TopManifest } from './deep/top-file';
+import type { ModelProcessConfig } from './process/protocol';
 
 /** Everything needed to score with a model and to tell where it came from. Plain JSON on disk. */
 export interface ModelArtifact {
   format: 'triage-model-v1';
   version: string;
-  kind: 'head';
+  /** 'deep' when the top of the backbone was fine-tuned too; its weights are then in the model's folder. */
+  kind: 'head' | 'deep';
   backbone: string;
+  /** The fine-tuned top the embeddings go through, when the model has one. */
+  top?: TopManifest;
   head: HeadParams;
   /** Probabilities at or above it are flagged suspicious. */
   threshold: number;
@@ -45,10 +50,15 @@ export function newVersion(kind: string, at = new Date()): string {
  * Writes a model's folder into the library atomically: a temporary folder renamed into place, so a
  * crash leaves either the whole folder or none (a stray temporary folder is harmless).
  */
-export function writeModelFiles(dataDir: string, artifact: ModelArtifact): string {
+export function writeModelFiles(dataDir: string, artifact: ModelArtifact, topDir?: string): string {
   const root = path.join(dataDir, MODELS_DIR);
   fs.mkdirSync(root, { recursive: true });
   const temporary = fs.mkdtempSync(path.join(root, `.tmp-${artifact.version}-`));
+  if (artifact.top) {
+    if (!topDir) throw new Error(`Model ${artifact.version}: no folder to copy its top from`);
+    // Read back and checked against the manifest, so a damaged file is never copied into the library.
+    fs.writeFileSync(path.join(temporary, artifact.top.file), topBytes(readTopWeights(topDir, artifact.top)));
+  }
   fs.writeFileSync(path.join(temporary, ARTIFACT_FILE), JSON.stringify(artifact));
   const relative = path.join(MODELS_DIR, artifact.version);
   fs.renameSync(temporary, path.join(dataDir, relative));
@@ -59,7 +69,7 @@ export function readModelFiles(
   dataDir: string,
   record: Pick<ModelRecord, 'artifactPath' | 'version'>,
 ): ModelArtifact {
-  const file = path.join(dataDir, record.artifactPath, ARTIFACT_FILE);
+  const file = path.join(modelDir(dataDir, record), ARTIFACT_FILE);
   let artifact: ModelArtifact;
   try {
     artifact = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelArtifact;
@@ -77,8 +87,10 @@ export function registerModel(
   library: Library,
   artifact: ModelArtifact,
   status: 'candidate' | 'rejected',
+  /** Where the model's top file is now, when it has one (its parent's folder, or resources). */
+  topDir?: string,
 ): ModelRecord {
-  const artifactPath = writeModelFiles(library.dataDir, artifact);
+  const artifactPath = writeModelFiles(library.dataDir, artifact, topDir);
   library.models.insert({
     version: artifact.version,
     kind: artifact.kind,
@@ -110,13 +122,25 @@ export function activeModel(
   let record = library.models.active();
   if (!record) {
     const shipped = readShippedModel(defaultModelDir);
-    record = library.models.byVersion(shipped.version) ?? registerModel(library, shipped, 'candidate');
+    record =
+      library.models.byVersion(shipped.version) ??
+      registerModel(library, shipped, 'candidate', defaultModelDir);
     record = library.models.activate(record.version);
     library.audit.record('system', 'model.activate', `model:${record.version}`, {
       reason: 'shipped default',
     });
   }
   return { record, artifact: readModelFiles(library.dataDir, record) };
+}
+
+/** The folder a stored model's files are in. */
+export function modelDir(dataDir: string, record: Pick<ModelRecord, 'artifactPath'>): string {
+  return path.join(dataDir, record.artifactPath);
+}
+
+/** What the model process needs to compute a model's embeddings: its fine-tuned top, if any. */
+export function topConfig(artifact: ModelArtifact, dir: string): ModelProcessConfig['top'] {
+  return artifact.top && { dir, manifest: artifact.top };
 }
 
 export function shippedModelFile(defaultModelDir: string): string {

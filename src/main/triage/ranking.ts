@@ -42,6 +42,11 @@ export async function rankLibrary(
   const { backend, embedded, failed } = await embedMissing(library, modelProcess, options);
   options.onProgress?.({ phase: 'scoring', total: embedded, embedded, failed: failed.length, rate: 0 });
   const { record, artifact } = activeModel(library, defaultModelDir);
+  if (artifact.backbone !== backend.backboneVersion) {
+    throw new Error(
+      `the active model ${record.version} needs ${artifact.backbone} embeddings; the model process computes ${backend.backboneVersion}`,
+    );
+  }
   const scored = rescore(library, record, artifact);
   options.onProgress?.({ phase: 'done', total: embedded, embedded, failed: failed.length, rate: 0 });
   return { model: record.version, backend, embedded, failed, scored, elapsedMs: Date.now() - started };

@@ -8,6 +8,7 @@ import {
   activeModel,
   newVersion,
   readShippedModel,
+  modelDir,
   registerModel,
   type ModelArtifact,
 } from '../model/registry';
@@ -70,6 +71,12 @@ export async function retrainHead(
   try {
     const { backend } = await embedMissing(library, modelProcess, { signal: options.signal });
     const active = activeModel(library, resources.defaultModelDir);
+    if (active.artifact.backbone !== backend.backboneVersion) {
+      throw new Error(
+        `the model process computes ${backend.backboneVersion} embeddings, but the active model ` +
+          `${active.record.version} uses ${active.artifact.backbone}`,
+      );
+    }
     const data = assemble(library, resources, backend.backboneVersion, settings.localLabelWeight);
     // The shipped default's recipe, chosen by cross-validation when it was trained.
     const { hyperparameters } = readShippedModel(resources.defaultModelDir);
@@ -104,6 +111,8 @@ export async function retrainHead(
       version: newVersion('head'),
       kind: 'head',
       backbone: backend.backboneVersion,
+      // A new head on the same embeddings: a fine-tuned top, if the parent has one, comes along.
+      top: active.artifact.top,
       head: result.head,
       threshold: operating.threshold,
       targetSensitivity: settings.targetSensitivity,
@@ -130,7 +139,12 @@ export async function retrainHead(
       ? `promoted: validation AUC ${candidateAuc.toFixed(4)} against ${activeAuc.toFixed(4)} for ${active.record.version}`
       : `rejected: validation AUC ${candidateAuc.toFixed(4)} is below ${activeAuc.toFixed(4)} for ` +
         `${active.record.version} by more than the tolerance ${settings.promotionTolerance}`;
-    const record = registerModel(library, artifact, promoted ? 'candidate' : 'rejected');
+    const record = registerModel(
+      library,
+      artifact,
+      promoted ? 'candidate' : 'rejected',
+      modelDir(library.dataDir, active.record),
+    );
     if (promoted) {
       library.models.activate(record.version);
       rescore(library, record, artifact);

@@ -4,12 +4,15 @@
  * so typed arrays cross as they are.
  */
 import type { TrainOptions, TrainResult, CurvePoint } from '../head';
+import type { TopManifest } from '../deep/top-file';
 
 /** What the model process is set up with: where the backbone is and which backend to prefer. */
 export interface ModelProcessConfig {
   backboneDir: string;
   /** 'auto' or a backend name; the environment variable TRIAGE_BACKEND overrides it. */
   backend: string;
+  /** A deep-retrained model's fine-tuned top (its folder and manifest), used in place of the shipped one. */
+  top?: { dir: string; manifest: TopManifest };
 }
 
 export interface BackendReport {

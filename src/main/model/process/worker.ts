@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackbone, type Backbone } from '../backbone';
+import { readTopWeights } from '../deep/top-file';
 import { imageToInput } from '../preprocess';
 import { initBackend } from '../tf-backend';
 import { trainHeadAsync, TrainingAbortedError } from '../head';
@@ -49,7 +50,11 @@ async function handle(
     case 'init': {
       if (!report) {
         const chosen = await initBackend(request.config.backend);
-        backbone = await loadBackbone(request.config.backboneDir);
+        const { top } = request.config;
+        backbone = await loadBackbone(
+          request.config.backboneDir,
+          top && { manifest: top.manifest, weights: readTopWeights(top.dir, top.manifest) },
+        );
         report = { ...chosen, backboneVersion: backbone.version };
       }
       post({ kind: 'ready', requestId: request.requestId, report });
