@@ -8,6 +8,7 @@ import { importGroundTruth } from '../../src/main/importer/ground-truth';
 import { ModelProcess } from '../../src/main/model/process/host';
 import { readShippedModel, registerModel } from '../../src/main/model/registry';
 import { resourcePaths } from '../../src/main/resources';
+import { currentModel, modelProcessConfig } from '../../src/main/cli/model-session';
 import { rankLibrary } from '../../src/main/triage/ranking';
 import { retrainHead } from '../../src/main/triage/retrain';
 import { inspectLibrary } from '../helpers/library-checks';
@@ -46,7 +47,9 @@ describe('ranking and retraining', () => {
     expect(importGroundTruth(library, path.join(ham, 'labels.csv'), 'test').added).toBe(labeled);
     unlabeled = (await importFolders(library, { folders: [copy('new', 20)], patient: 'P-2', actor: 'test' }))
       .imported;
-    modelProcess = new ModelProcess({ backboneDir: resources.backboneDir, backend: 'wasm' });
+    modelProcess = new ModelProcess(
+      modelProcessConfig(resources, 'wasm', currentModel(undefined, resources)),
+    );
   }, 300_000);
 
   afterAll(() => {
@@ -118,7 +121,7 @@ describe('ranking and retraining', () => {
       version: 'poor-reversed',
       head: { ...shipped.head, weights: shipped.head.weights.map((w) => -w) },
     };
-    registerModel(library, poor, 'candidate');
+    registerModel(library, poor, 'candidate', resources.defaultModelDir);
     library.models.activate('poor-reversed');
 
     const report = await retrainHead(library, modelProcess, resources, { actor: 'test' });

@@ -1,5 +1,6 @@
 import type { Library } from '../library';
 import { ModelProcess } from '../model/process/host';
+import type { ModelProcessConfig } from '../model/process/protocol';
 import { activeModel, modelDir, readShippedModel, topConfig, type ModelArtifact } from '../model/registry';
 import { resourcePaths, type ResourcePaths } from '../resources';
 
@@ -18,6 +19,15 @@ export function currentModel(library: Library | undefined, resources: ResourcePa
   return { artifact, dir: modelDir(library.dataDir, record) };
 }
 
+/** A model process that computes `model`'s embeddings on the backend asked for ('auto' or a name). */
+export function modelProcessConfig(
+  resources: ResourcePaths,
+  backend: string,
+  model: ModelLocation,
+): ModelProcessConfig {
+  return { backboneDir: resources.backboneDir, backend, top: topConfig(model.artifact, model.dir) };
+}
+
 /**
  * Runs work with a model process configured from the shipped resources, the library's settings and the
  * model whose embeddings it computes (the current one unless given), and always stops the process
@@ -30,12 +40,9 @@ export async function withModelProcess<T>(
 ): Promise<T> {
   const resources = resourcePaths();
   const backend = library?.settings.get('backend') ?? 'auto';
-  const { artifact, dir } = model ?? currentModel(library, resources);
-  const modelProcess = new ModelProcess({
-    backboneDir: resources.backboneDir,
-    backend,
-    top: topConfig(artifact, dir),
-  });
+  const modelProcess = new ModelProcess(
+    modelProcessConfig(resources, backend, model ?? currentModel(library, resources)),
+  );
   try {
     return await work(modelProcess, resources);
   } finally {

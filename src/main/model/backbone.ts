@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { fileSystemHandler } from './fs-io-handler';
 import { fusedForward } from './fused-forward';
 import { toppedVersion, type TopManifest } from './deep/top-file';
-import type { TopWeight } from './deep/trainable-top';
+import { describeTop, topWeightsFromModel, type TopDescription, type TopWeight } from './deep/trainable-top';
 import { INPUT_SIZE } from './preprocess';
 
 /** The converter names the global-average-pool layer this, so the embedding is found by name. */
@@ -44,7 +44,19 @@ export interface Backbone {
   classify(batch: tf.Tensor4D): tf.Tensor2D;
   /** [N, 224, 224, 3] → [N, 7, 7, 1280]: the map the embedding averages, for class-activation maps. */
   featureMap(batch: tf.Tensor4D): tf.Tensor4D;
+  /** The network split at `cut` for deep retraining: the frozen part's output and the trainable rest. */
+  splitAt(cut: string): BackboneSplit;
   dispose(): void;
+}
+
+export interface BackboneSplit {
+  /** [H, W, C] of the activations at the cut. */
+  shape: [number, number, number];
+  /** [N, 224, 224, 3] → [N, H, W, C]: what the frozen part computes, cached once per image. */
+  activations(batch: tf.Tensor4D): tf.Tensor4D;
+  /** The layers from the cut to the embedding, and their current weights. */
+  top: TopDescription;
+  weights: TopWeight[];
 }
 
 /** A fine-tuned top to put in place of the shipped one (a deep-retrained model's). */
@@ -94,6 +106,17 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
     embed: (batch) => embedder(checked(batch)) as tf.Tensor2D,
     classify: (batch) => classifier(checked(batch)) as tf.Tensor2D,
     featureMap: (batch) => mapper(checked(batch)) as tf.Tensor4D,
+    splitAt: (cut) => {
+      const top = describeTop(model, cut, pool.name);
+      const [, h, w, c] = (model.getLayer(cut).output as tf.SymbolicTensor).shape;
+      const toCut = fusedForward(model, cut);
+      return {
+        shape: [h as number, w as number, c as number],
+        activations: (batch) => toCut(checked(batch)) as tf.Tensor4D,
+        top,
+        weights: topWeightsFromModel(model, top),
+      };
+    },
     dispose: () => void model.dispose(),
   };
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { logLoss, rocAuc } from '../metrics';
 import { createRandom, permutation } from '../random';
-import { TrainingAbortedError } from '../head';
+import { TrainingAbortedError, type HeadParams } from '../head';
 import { DIHEDRAL_COUNT, dihedral } from './dihedral';
-import { TrainableTop, type TopDescription, type TopWeight } from './trainable-top';
+import { TrainableTop, variableOf, type TopDescription, type TopWeight } from './trainable-top';
 
 /**
  * Fine-tunes the top of the backbone together with a logistic head, on activations cached at the cut:
@@ -15,6 +15,21 @@ export interface ActivationSource {
   readonly shape: readonly [number, number, number];
   /** Copies the maps of `rows` into `target`, one after another. */
   read(rows: readonly number[], target: Float32Array): void;
+}
+
+/** Activations held in one array, row after row. */
+export function arraySource(
+  values: Float32Array,
+  shape: readonly [number, number, number],
+): ActivationSource {
+  const size = shape[0] * shape[1] * shape[2];
+  if (values.length % size !== 0)
+    throw new Error(`${values.length} values are not whole ${shape.join('×')} maps`);
+  return {
+    shape,
+    read: (rows, target) =>
+      rows.forEach((r, i) => target.set(values.subarray(r * size, (r + 1) * size), i * size)),
+  };
 }
 
 export interface LinearHead {
@@ -61,8 +76,14 @@ export interface TopTrainingResult {
   curve: TopEpoch[];
 }
 
-export const TOP_DEFAULTS = {
-  epochs: 8,
+/**
+ * The shipped recipe: the 7×7 stage (blocks 14–16 and the 1280-channel convolution) is fine-tuned with the
+ * head, on activations of the 14×14→7×7 block's output cached once per image. Chosen by 5-fold
+ * lesion-grouped cross-validation on HAM10000 (docs/model-card.md).
+ */
+export const DEEP_RECIPE = {
+  cut: 'expanded_conv_13_project',
+  epochs: 5,
   batchSize: 32,
   learningRate: 1e-4,
   headLearningRateScale: 1,
@@ -75,8 +96,8 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
   if (o.augment && h !== w) throw new Error('dihedral augmentation needs square activation maps');
   const mapSize = h * w * c;
   const top = new TrainableTop(o.top, o.initialWeights);
-  const headW = tf.variable(tf.tensor2d(o.initialHead.weights, [o.initialHead.weights.length, 1]));
-  const headB = tf.variable(tf.scalar(o.initialHead.bias));
+  const headW = variableOf(tf.tensor2d(o.initialHead.weights, [o.initialHead.weights.length, 1]));
+  const headB = variableOf(tf.scalar(o.initialHead.bias));
   const topOptimizer = tf.train.adam(o.learningRate);
   const headOptimizer = tf.train.adam(o.learningRate * o.headLearningRateScale);
   const rowWeights = balancedWeights(o.labels, o.sampleWeights, o.train);
@@ -133,7 +154,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
         // Let the cancel message and progress through between batches.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const validation = scoreTop(top, { weights: headW, bias: headB }, o.source, o.validation, o.batchSize);
+      const validation = scoreTop(top, readHead(headW, headB), o.source, o.validation, o.batchSize);
       const validationLabels = Float32Array.from(o.validation, (r) => o.labels[r] as number);
       const point: TopEpoch = {
         epoch,
@@ -160,29 +181,47 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
   return { weights: best.weights, head: best.head, bestEpoch: best.epoch, curve };
 }
 
-/** Melanoma probabilities of `rows` through a top and a head. */
-export function scoreTop(
+/** The pooled embeddings of `rows` through a top, row after row. */
+export function embedThroughTop(
   top: TrainableTop,
-  head: { weights: tf.Tensor; bias: tf.Tensor },
   source: ActivationSource,
   rows: readonly number[],
   batchSize: number,
 ): Float32Array {
   const [h, w, c] = source.shape;
   const mapSize = h * w * c;
-  const scores = new Float32Array(rows.length);
   const data = new Float32Array(batchSize * mapSize);
+  let out: Float32Array | undefined;
   for (let start = 0; start < rows.length; start += batchSize) {
     const batch = rows.slice(start, start + batchSize);
     source.read(batch, data);
-    const probabilities = tf.tidy(() => {
-      const x = tf.tensor4d(data.subarray(0, batch.length * mapSize), [batch.length, h, w, c]);
-      return tf.sigmoid(tf.add(tf.matMul(top.forward(x), head.weights), head.bias));
-    });
-    scores.set(probabilities.dataSync(), start);
-    probabilities.dispose();
+    const embedded = tf.tidy(() =>
+      top.forward(tf.tensor4d(data.subarray(0, batch.length * mapSize), [batch.length, h, w, c])),
+    );
+    const values = embedded.dataSync() as Float32Array;
+    const dimension = embedded.shape[1];
+    embedded.dispose();
+    out ??= new Float32Array(rows.length * dimension);
+    out.set(values, start * dimension);
   }
-  return scores;
+  return out ?? new Float32Array(0);
+}
+
+/** Melanoma probabilities of `rows` through a top and a linear head. */
+export function scoreTop(
+  top: TrainableTop,
+  head: LinearHead,
+  source: ActivationSource,
+  rows: readonly number[],
+  batchSize: number,
+): Float32Array {
+  const embeddings = embedThroughTop(top, source, rows, batchSize);
+  const d = head.weights.length;
+  return Float32Array.from(rows, (_, i) => {
+    let z = head.bias;
+    for (let j = 0; j < d; j++) z += (head.weights[j] as number) * (embeddings[i * d + j] as number);
+    return 1 / (1 + Math.exp(-z));
+  });
 }
 
 function scaled(grads: tf.NamedTensorMap, scale: number): Array<{ name: string; tensor: tf.Tensor }> {
@@ -215,4 +254,17 @@ function balancedWeights(
       return [r, (sampleWeights?.[r] ?? 1) * factor];
     }),
   );
+}
+
+/** A linear head on raw pooled features in the registry's head format (no standardisation). */
+export function asHeadParams(head: LinearHead): HeadParams {
+  const dimension = head.weights.length;
+  return {
+    format: 'logistic-head-v1',
+    dimension,
+    mean: new Array<number>(dimension).fill(0),
+    std: new Array<number>(dimension).fill(1),
+    weights: Array.from(head.weights),
+    bias: head.bias,
+  };
 }

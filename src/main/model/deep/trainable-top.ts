@@ -100,7 +100,7 @@ export class TrainableTop {
     weights: readonly TopWeight[],
   ) {
     this.variables = new Map(
-      weights.map((w) => [w.name, tf.variable(tf.tensor(w.values, w.shape), true, `top/${w.name}`)]),
+      weights.map((w) => [w.name, variableOf(tf.tensor(w.values, w.shape), `top/${w.name}`)]),
     );
     for (const op of description.ops) {
       if (op.kind === 'pointwise' || op.kind === 'depthwise') {
@@ -175,6 +175,13 @@ export class TrainableTop {
   private depthwise(x: tf.Tensor4D, name: string, relu6: boolean): tf.Tensor4D {
     return depthwiseConv(x, this.variable(`${name}/kernel`), this.variable(`${name}/bias`), relu6);
   }
+}
+
+/** A trainable variable holding `value`, which it takes over (the tensor itself is released). */
+export function variableOf(value: tf.Tensor, name?: string): tf.Variable {
+  const variable = tf.variable(value, true, name);
+  value.dispose();
+  return variable;
 }
 
 /** ∂relu6/∂x as a 0/1 mask, read from the output: 1 where 0 < y < 6. */

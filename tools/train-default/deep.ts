@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { toBatch, type Backbone, type BackboneSplit } from '../../src/main/model/backbone';
+import { foldStandardisation } from '../../src/main/model/head';
+import { imageToInput } from '../../src/main/model/preprocess';
+import {
+  arraySource,
+  embedThroughTop,
+  DEEP_RECIPE,
+  trainTop,
+  type ActivationSource,
+  type TopTrainingResult,
+} from '../../src/main/model/deep/train-top';
+import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainable-top';
+import { fitHead, SEED, type Dataset } from './fit';
+
+const BATCH = 16;
+
+/** Activations at the cut for every file, in file order; computed once, then read from .cache/. */
+export async function cutActivations(
+  backbone: Backbone,
+  split: BackboneSplit,
+  files: string[],
+  cacheDir: string,
+): Promise<ActivationSource> {
+  const size = split.shape[0] * split.shape[1] * split.shape[2];
+  const name = `${backbone.version}-${DEEP_RECIPE.cut}-${files.length}.f32`.replace(/[^\w.-]/g, '_');
+  const cache = path.join(cacheDir, name);
+  if (!fs.existsSync(cache)) {
+    const values = new Float32Array(files.length * size);
+    const decode = (batch: string[]): Promise<Float32Array[]> =>
+      Promise.all(batch.map(async (file) => imageToInput(await fs.promises.readFile(file))));
+    const started = Date.now();
+    let next = decode(files.slice(0, BATCH));
+    for (let start = 0; start < files.length; start += BATCH) {
+      const inputs = await next;
+      next = decode(files.slice(start + BATCH, start + 2 * BATCH));
+      const activations = tf.tidy(() => split.activations(toBatch(inputs)));
+      values.set(activations.dataSync(), start * size);
+      activations.dispose();
+      if ((start / BATCH) % 100 === 99) {
+        const rate = (start + BATCH) / ((Date.now() - started) / 1000);
+        process.stderr.write(`activations: ${start + BATCH}/${files.length} (${rate.toFixed(1)} images/s)\n`);
+      }
+    }
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(`${cache}.tmp`, Buffer.from(values.buffer));
+    fs.renameSync(`${cache}.tmp`, cache);
+    return arraySource(values, split.shape);
+  }
+  const bytes = fs.readFileSync(cache);
+  return arraySource(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), split.shape);
+}
+
+/**
+ * Fine-tunes the top and a head on `train`, stopping early on `validation`. The head starts as the
+ * logistic head of the frozen backbone's embeddings on the same rows, so training begins where the
+ * head-only model ends.
+ */
+export async function fitDeep(
+  split: BackboneSplit,
+  source: ActivationSource,
+  data: Dataset,
+  train: number[],
+  validation: number[],
+  l2: number,
+  label: string,
+): Promise<TopTrainingResult> {
+  const start = fitHead(data, train, validation, l2).head;
+  const folded = foldStandardisation(start.mean, start.std, start.weights, start.bias);
+  const started = Date.now();
+  return trainTop({
+    ...DEEP_RECIPE,
+    top: split.top,
+    initialWeights: split.weights,
+    initialHead: { weights: Float32Array.from(folded.weights), bias: folded.bias },
+    source,
+    labels: data.labels,
+    train,
+    validation,
+    seed: SEED,
+    onEpoch: (e) =>
+      process.stderr.write(
+        `${label} epoch ${e.epoch}: training loss ${e.trainLoss.toFixed(4)}, validation loss ` +
+          `${e.validationLoss.toFixed(4)}, AUC ${e.validationAuc.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`,
+      ),
+  });
+}
+
+/** Pooled embeddings of `rows` through a fine-tuned top. */
+export function embedDeep(
+  split: BackboneSplit,
+  weights: readonly TopWeight[],
+  source: ActivationSource,
+  rows: readonly number[],
+): Float32Array {
+  const top = new TrainableTop(split.top, weights);
+  try {
+    return embedThroughTop(top, source, rows, 64);
+  } finally {
+    top.dispose();
+  }
+}
