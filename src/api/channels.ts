@@ -9,4 +9,11 @@ type Channels = { readonly [K in keyof typeof apiCalls]: (typeof apiCalls)[K]['c
 
 export const apiChannels = {
   libraryInfo: 'library:info',
+  patients: 'patients:list',
+  studies: 'studies:list',
+  queue: 'queue:page',
+  imageDetail: 'image:detail',
+  saveLabel: 'label:save',
+  settings: 'settings:get',
+  updateSetting: 'settings:update',
 } as const satisfies Channels;

@@ -4,6 +4,12 @@
  * tests type themselves against it. No logic lives here.
  */
 import { z } from 'zod';
+import { CONFIRMATIONS, DIAGNOSES } from './labels';
+import { SettingsSchema, SettingUpdateSchema } from './settings';
+
+const id = z.number().int().positive();
+const count = z.number().int().nonnegative();
+const timestamp = z.string();
 
 export const LibraryInfoSchema = z.object({
   dataDir: z.string(),
@@ -16,13 +22,135 @@ export const LibraryInfoSchema = z.object({
 });
 export type LibraryInfo = z.infer<typeof LibraryInfoSchema>;
 
-/** Each call: its IPC channel, the schema its argument must pass, and the schema of its answer. */
+export const PatientSummarySchema = z.object({
+  id,
+  code: z.string(),
+  note: z.string().nullable(),
+  createdAt: timestamp,
+  studies: count,
+  images: count,
+  labeled: count,
+});
+export type PatientSummary = z.infer<typeof PatientSummarySchema>;
+
+export const StudySummarySchema = z.object({
+  id,
+  patientId: id,
+  patientCode: z.string(),
+  name: z.string(),
+  studyDate: z.string().nullable(),
+  sourceFolder: z.string().nullable(),
+  note: z.string().nullable(),
+  createdAt: timestamp,
+  images: count,
+  labeled: count,
+});
+export type StudySummary = z.infer<typeof StudySummarySchema>;
+
+/** Which images the queue shows, and in what order. */
+export const QueueRequestSchema = z.strictObject({
+  patient: z.string().min(1).max(200).optional(),
+  studyId: id.optional(),
+  labeled: z.boolean().optional(),
+  suspicious: z.boolean().optional(),
+  melanoma: z.boolean().optional(),
+  diagnosis: z.enum(DIAGNOSES).optional(),
+  /** 'probability': most suspicious first; 'uncertainty' ("label next"): nearest the threshold first. */
+  order: z.enum(['probability', 'uncertainty']),
+  offset: count.max(10_000_000).default(0),
+  limit: z.number().int().min(1).max(1000),
+});
+
+export const QueueEntrySchema = z.object({
+  imageId: id,
+  fileName: z.string(),
+  patient: z.string(),
+  study: z.string(),
+  probability: z.number().min(0).max(1),
+  suspicious: z.boolean(),
+  melanoma: z.boolean().nullable(),
+  diagnosis: z.string().nullable(),
+  confirmedBy: z.string().nullable(),
+});
+export type QueueEntry = z.infer<typeof QueueEntrySchema>;
+
+export const QueuePageSchema = z.object({
+  /** The active model whose probabilities these are, and its operating threshold. */
+  model: z.string(),
+  threshold: z.number().min(0).max(1),
+  entries: z.array(QueueEntrySchema),
+});
+
+export const LabelSchema = z.object({
+  id,
+  imageId: id,
+  melanoma: z.boolean(),
+  diagnosis: z.enum(DIAGNOSES).nullable(),
+  confirmedBy: z.enum(CONFIRMATIONS).nullable(),
+  confirmedAt: z.string().nullable(),
+  labeledBy: z.string(),
+  labeledAt: timestamp,
+  note: z.string().nullable(),
+});
+
+/** A label as the renderer gives it; who labeled is the signed-in user, filled in by main. */
+export const LabelRequestSchema = z.strictObject({
+  imageId: id,
+  melanoma: z.boolean(),
+  diagnosis: z.enum(DIAGNOSES).optional(),
+  confirmedBy: z.enum(CONFIRMATIONS).optional(),
+  confirmedAt: z.iso.date().optional(),
+  note: z.string().max(10_000).optional(),
+});
+export type LabelRequest = z.infer<typeof LabelRequestSchema>;
+
+export const ImageDetailSchema = z.object({
+  id,
+  fileName: z.string(),
+  patient: z.string(),
+  study: z.string(),
+  width: count,
+  height: count,
+  format: z.string(),
+  bytes: count,
+  capturedAt: z.string().nullable(),
+  importedAt: timestamp,
+  bodySite: z.string().nullable(),
+  lesionId: z.string().nullable(),
+  /** The active model's probability, if it has scored the image yet. */
+  prediction: z
+    .object({ model: z.string(), probability: z.number().min(0).max(1), suspicious: z.boolean() })
+    .nullable(),
+  /** Every label the image had, oldest first; the last is the current one. */
+  labels: z.array(LabelSchema),
+});
+export type ImageDetail = z.infer<typeof ImageDetailSchema>;
+
+/**
+ * Each call: its IPC channel, the schema its argument must pass, and the schema of its answer. Requests
+ * are strict: a field the contract does not name is an error, not silently dropped.
+ */
 export const apiCalls = {
   libraryInfo: {
     channel: 'library:info',
     request: z.void(),
     response: LibraryInfoSchema,
   },
+  patients: { channel: 'patients:list', request: z.void(), response: z.array(PatientSummarySchema) },
+  studies: {
+    channel: 'studies:list',
+    request: z.strictObject({ patient: z.string().min(1).max(200).optional() }),
+    response: z.array(StudySummarySchema),
+  },
+  queue: { channel: 'queue:page', request: QueueRequestSchema, response: QueuePageSchema },
+  imageDetail: { channel: 'image:detail', request: z.strictObject({ imageId: id }), response: ImageDetailSchema },
+  saveLabel: {
+    channel: 'label:save',
+    request: LabelRequestSchema,
+    response: z.object({ label: LabelSchema, added: z.boolean() }),
+  },
+  settings: { channel: 'settings:get', request: z.void(), response: SettingsSchema },
+  updateSetting: { channel: 'settings:update', request: SettingUpdateSchema, response: SettingsSchema },
 } as const;
 
 export type ApiCallName = keyof typeof apiCalls;

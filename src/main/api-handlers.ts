@@ -4,14 +4,77 @@
  */
 import { apiCalls, type ApiCallName, type ApiRequest, type ApiResponse } from '../api/contract';
 import type { Library } from './library';
+import { LibraryError } from './library';
+import { activeModel } from './model/registry';
 
 export type ApiHandlers = {
   [K in ApiCallName]: (request: ApiRequest<K>) => ApiResponse<K> | Promise<ApiResponse<K>>;
 };
 
-export function createApiHandlers(library: Library): ApiHandlers {
+export interface ApiContext {
+  library: Library;
+  /** Who the labels are recorded as: the signed-in user of this machine. */
+  user: string;
+  /** The shipped default model, which becomes a new library's first active model. */
+  defaultModelDir: string;
+}
+
+export function createApiHandlers({ library, user, defaultModelDir }: ApiContext): ApiHandlers {
+  const active = (): ReturnType<typeof activeModel> => activeModel(library, defaultModelDir);
   return {
     libraryInfo: () => library.info(),
+    patients: () => library.patients.listPatients(),
+    studies: ({ patient }) => library.patients.listStudies(patient),
+    queue: ({ order, offset, limit, ...filter }) => {
+      const { record, artifact } = active();
+      const entries = library.predictions.queue({
+        ...filter,
+        modelId: record.id,
+        threshold: artifact.threshold,
+        order,
+        offset,
+        limit,
+      });
+      return { model: record.version, threshold: artifact.threshold, entries };
+    },
+    imageDetail: ({ imageId }) => {
+      const image = library.images.withOwner(imageId);
+      if (!image) throw new LibraryError(`No image with id ${imageId} in the library.`, 'not-found');
+      const { record, artifact } = active();
+      const probability = library.predictions.probability(record.id, imageId);
+      return {
+        id: image.id,
+        fileName: image.originalName,
+        patient: image.patient,
+        study: image.study,
+        width: image.width,
+        height: image.height,
+        format: image.format,
+        bytes: image.bytes,
+        capturedAt: image.capturedAt,
+        importedAt: image.importedAt,
+        bodySite: image.bodySite,
+        lesionId: image.lesionId,
+        prediction:
+          probability === undefined
+            ? null
+            : { model: record.version, probability, suspicious: probability >= artifact.threshold },
+        labels: library.labels.history(imageId),
+      };
+    },
+    saveLabel: (request) => {
+      const result = library.labels.add({ ...request, labeledBy: user });
+      if (result.added) {
+        library.audit.record(user, 'label.add', `image:${request.imageId}`, { melanoma: request.melanoma });
+      }
+      return result;
+    },
+    settings: () => library.settings.all(),
+    updateSetting: ({ key, value }) => {
+      library.settings.set(key, value as never);
+      library.audit.record(user, 'settings.set', key, { value });
+      return library.settings.all();
+    },
   };
 }
 

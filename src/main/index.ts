@@ -2,11 +2,13 @@
  * App lifecycle: one instance per user (two processes writing the same SQLite library would fight
  * over it), the library opened from the user's data folder, the API wired, one window.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { createApiHandlers } from './api-handlers';
 import { registerIpc } from './ipc';
 import { openLibrary, type Library } from './library';
+import { resourcePaths } from './resources';
 import { createMainWindow, hardenSession, hardenWebContents, isOwnPage } from './window';
 
 /**
@@ -33,7 +35,10 @@ function start(): void {
   }
   app.on('will-quit', () => library.close());
 
-  registerIpc(createApiHandlers(library), isOwnPage);
+  // Packaged, resources sit in process.resourcesPath; unpackaged they are found beside the code.
+  const resources = resourcePaths(app.isPackaged ? path.join(process.resourcesPath, 'resources') : undefined);
+  const user = os.userInfo().username;
+  registerIpc(createApiHandlers({ library, user, defaultModelDir: resources.defaultModelDir }), isOwnPage);
   createMainWindow();
   // macOS keeps the app alive without windows; clicking the dock icon brings one back.
   app.on('activate', () => {

@@ -10,7 +10,13 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiChannels } from '../../src/api/channels';
-import { createApiHandlers, createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
+import {
+  createApiHandlers,
+  createChannelHandlers,
+  type ApiContext,
+  type ApiHandlers,
+} from '../../src/main/api-handlers';
+import { resourcePaths } from '../../src/main/resources';
 import { openLibrary, type Library } from '../../src/main/library';
 import { serveDirectory, type StaticServer } from './static-server';
 
@@ -123,6 +129,12 @@ afterAll(async () => {
   for (const dir of [outDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+const apiContext = (): ApiContext => ({
+  library,
+  user: 'dr-test',
+  defaultModelDir: resourcePaths().defaultModelDir,
+});
+
 describe('renderer', () => {
   it('bundles a preload that requires nothing but electron, as a sandboxed preload must', () => {
     const preload = readFileSync(join(outDir, 'preload/index.js'), 'utf8');
@@ -131,7 +143,7 @@ describe('renderer', () => {
   });
 
   it('shows the open library: its folder, schema version and counts', async () => {
-    const { page, errors } = await openApp(createApiHandlers(library));
+    const { page, errors } = await openApp(createApiHandlers(apiContext()));
     const info = library.info();
 
     await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(info.dataDir);
@@ -150,7 +162,7 @@ describe('renderer', () => {
 
   it('shows an error, and recovers on retry, when the main process fails', async () => {
     let failing = true;
-    const handlers = createApiHandlers(library);
+    const handlers = createApiHandlers(apiContext());
     const { page } = await openApp({
       ...handlers,
       libraryInfo: (request) => {

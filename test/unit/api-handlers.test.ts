@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LibraryInfo } from '../../src/api/contract';
+import { apiCalls, type LibraryInfo } from '../../src/api/contract';
 import { createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
 
 const info: LibraryInfo = {
@@ -12,8 +12,15 @@ const info: LibraryInfo = {
   labeledImages: 0,
 };
 
-function handle(handlers: ApiHandlers, request: unknown): Promise<unknown> {
-  const libraryInfo = createChannelHandlers(handlers).get('library:info');
+/** The channel wrapper around one handler; every other call fails if it is reached. */
+function handle(handlers: Pick<ApiHandlers, 'libraryInfo'>, request: unknown): Promise<unknown> {
+  const unreachable = (): never => {
+    throw new Error('only library:info is called here');
+  };
+  const all = Object.fromEntries(
+    Object.keys(apiCalls).map((name) => [name, unreachable]),
+  ) as unknown as ApiHandlers;
+  const libraryInfo = createChannelHandlers({ ...all, ...handlers }).get('library:info');
   if (!libraryInfo) throw new Error('library:info is not registered');
   return libraryInfo(request);
 }

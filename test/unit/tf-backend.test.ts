@@ -1,3 +1,4 @@
+import { BACKEND_NAMES } from '../../src/api/settings';
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -36,6 +37,8 @@ describe('backend fallback', () => {
 
   it('tries the native GPU build, then native CPU, then wasm, then plain JS', () => {
     expect(BACKEND_CANDIDATES.map((c) => c.name)).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    // The settings offer the same names, in the same order.
+    expect([...BACKEND_NAMES]).toEqual(BACKEND_CANDIDATES.map((c) => c.name));
   });
 
   it('takes tfjs-node when the GPU build is missing, and says why', async () => {

@@ -2,6 +2,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelProcess } from '../../src/main/model/process/host';
 
+export const embeddingsCacheFile = (cacheDir: string, backboneVersion: string, count: number): string =>
+  path.join(cacheDir, `${backboneVersion.replace(/[^\w.-]/g, '_')}-${count}.f32`);
+
+/** Embeddings cached by an earlier run, or undefined. */
+export function cachedEmbeddings(
+  cacheDir: string,
+  backboneVersion: string,
+  count: number,
+): Float32Array | undefined {
+  const cache = embeddingsCacheFile(cacheDir, backboneVersion, count);
+  if (!fs.existsSync(cache)) return undefined;
+  const bytes = fs.readFileSync(cache);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
 /**
  * Embeds image files through the model process, caching the result under .cache/ by backbone version:
  * embedding 10,015 images takes minutes, and the training that follows is what one iterates on.
@@ -12,12 +27,9 @@ export async function embedFiles(
   cacheDir: string,
 ): Promise<{ values: Float32Array; dimension: number }> {
   const { backboneVersion } = await modelProcess.backend();
-  const cache = path.join(cacheDir, `${backboneVersion.replace(/[^\w.-]/g, '_')}-${files.length}.f32`);
-  if (fs.existsSync(cache)) {
-    const bytes = fs.readFileSync(cache);
-    const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    return { values, dimension: values.length / files.length };
-  }
+  const cache = embeddingsCacheFile(cacheDir, backboneVersion, files.length);
+  const cached = cachedEmbeddings(cacheDir, backboneVersion, files.length);
+  if (cached) return { values: cached, dimension: cached.length / files.length };
   const vectors: Float32Array[] = new Array<Float32Array>(files.length);
   const started = Date.now();
   let done = 0;

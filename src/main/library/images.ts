@@ -60,6 +60,17 @@ export class Images {
     return this.db.prepare(`SELECT ${COLUMNS} FROM images WHERE id = ?`).get(id) as ImageRecord | undefined;
   }
 
+  /** An image with the codes of the patient and the study it belongs to. */
+  withOwner(id: number): (ImageRecord & { patient: string; study: string }) | undefined {
+    return this.db
+      .prepare(
+        `SELECT ${COLUMNS.replace(/(^|,\s*)(\w+)/g, '$1i.$2')}, p.code AS patient, s.name AS study
+         FROM images i JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
+         WHERE i.id = ?`,
+      )
+      .get(id) as (ImageRecord & { patient: string; study: string }) | undefined;
+  }
+
   bySha256(sha256: string): ImageRecord | undefined {
     return this.db.prepare(`SELECT ${COLUMNS} FROM images WHERE sha256 = ?`).get(sha256) as
       ImageRecord | undefined;

@@ -37,6 +37,14 @@ export interface QueueEntry {
 export class Predictions {
   constructor(private readonly db: Db) {}
 
+  /** One image's probability under a model, if the model has scored it. */
+  probability(modelId: number, imageId: number): number | undefined {
+    return this.db
+      .prepare('SELECT probability FROM predictions WHERE model_id = ? AND image_id = ?')
+      .pluck()
+      .get(modelId, imageId) as number | undefined;
+  }
+
   /** Forgets a model's probabilities, before it scores the library afresh. */
   clear(modelId: number): void {
     this.db.prepare('DELETE FROM predictions WHERE model_id = ?').run(modelId);

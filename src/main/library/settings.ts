@@ -1,18 +1,16 @@
 import type { Db } from './database';
 
-/** Settings a clinic can change, with their defaults. Stored as JSON text. */
-export const SETTING_DEFAULTS = {
-  /** Sensitivity the operating threshold must reach on validation data. */
+import type { SettingKey, Settings } from '../../api/settings';
+
+export type { SettingKey, Settings };
+
+/** Settings a clinic can change (src/api/settings.ts says what each may be), with their defaults. */
+export const SETTING_DEFAULTS: Settings = {
   targetSensitivity: 0.95,
-  /** A candidate model is promoted when its ROC AUC is at least the active one's minus this. */
   promotionTolerance: 0.005,
-  /** Weight of the clinic's own labels relative to the shipped training set's. */
   localLabelWeight: 3,
-  /** 'auto' or one of the TensorFlow.js backends. */
-  backend: 'auto' as string,
+  backend: 'auto',
 };
-export type Settings = typeof SETTING_DEFAULTS;
-export type SettingKey = keyof Settings;
 
 export class SettingsStore {
   constructor(private readonly db: Db) {}
@@ -31,6 +29,7 @@ export class SettingsStore {
     return settings;
   }
 
+  /** Stores one setting as JSON text. Callers validate with SettingUpdateSchema (src/api/settings.ts). */
   set<K extends SettingKey>(key: K, value: Settings[K]): void {
     this.db
       .prepare(

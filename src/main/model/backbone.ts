@@ -65,10 +65,17 @@ export interface BackboneTop {
   weights: readonly TopWeight[];
 }
 
+/** The shipped backbone's provenance, checked. */
+export async function readProvenance(dir: string): Promise<Provenance> {
+  return provenanceSchema.parse(JSON.parse(await fs.readFile(path.join(dir, PROVENANCE_FILE), 'utf8')));
+}
+
+/** `<model>@<first 12 hex of the source's sha256>`, the version of the shipped backbone's embeddings. */
+export const baseVersion = (provenance: Provenance): string =>
+  `${provenance.model}@${provenance.source.sha256.slice(0, 12)}`;
+
 export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Backbone> {
-  const provenance = provenanceSchema.parse(
-    JSON.parse(await fs.readFile(path.join(dir, PROVENANCE_FILE), 'utf8')),
-  );
+  const provenance = await readProvenance(dir);
   const labels = (await fs.readFile(path.join(dir, LABELS_FILE), 'utf8')).split('\n').filter((l) => l !== '');
   const model = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'model.json')));
   if (top) replaceTop(model, top);
@@ -100,7 +107,7 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
   return {
     inputSize: INPUT_SIZE,
     embeddingSize: provenance.embedding.size,
-    version: toppedVersion(`${provenance.model}@${provenance.source.sha256.slice(0, 12)}`, top?.manifest),
+    version: toppedVersion(baseVersion(provenance), top?.manifest),
     provenance,
     labels,
     embed: (batch) => embedder(checked(batch)) as tf.Tensor2D,

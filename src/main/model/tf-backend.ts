@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { BACKEND_NAMES, type BackendName } from '../../api/settings';
 
 /**
  * Picks the TensorFlow.js backend at run time, fastest first. The native bindings are optional
@@ -9,7 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
  * crash; wasm ships with the app and always works; cpu is the pure-JS last resort.
  */
 
-export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type { BackendName };
 
 export interface BackendCandidate {
   name: BackendName;
@@ -74,7 +75,7 @@ export async function initBackend(preferred = 'auto'): Promise<BackendChoice> {
   if (wanted === 'auto') return chooseBackend(BACKEND_CANDIDATES, loadBackend);
   const candidate = BACKEND_CANDIDATES.find((c) => c.name === wanted);
   if (!candidate) {
-    const names = ['auto', ...BACKEND_CANDIDATES.map((c) => c.name)].join(', ');
+    const names = ['auto', ...BACKEND_NAMES].join(', ');
     throw new Error(`unknown backend "${wanted}" (from ${source}); use one of ${names}`);
   }
   const choice = await chooseBackend([candidate], loadBackend);

@@ -1,0 +1,59 @@
+/**
+ * The settings a clinic can change and what each may be: one definition for the app, the CLI and the
+ * library, so a value that would make the model misbehave is refused the same way everywhere.
+ */
+import { z } from 'zod';
+
+/** The TensorFlow.js backends, fastest first. */
+export const BACKEND_NAMES = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export const SETTING_RANGES = {
+  /** Sensitivity the operating threshold must reach on validation data. */
+  targetSensitivity: { min: 0.5, max: 0.999 },
+  /** A candidate model is promoted when its ROC AUC is at least the active one's minus this. */
+  promotionTolerance: { min: 0, max: 0.1 },
+  /** Weight of the clinic's own labels relative to the shipped training set's. */
+  localLabelWeight: { min: 0.1, max: 100 },
+} as const;
+
+const inRange = (key: keyof typeof SETTING_RANGES): z.ZodNumber => {
+  const { min, max } = SETTING_RANGES[key];
+  return z
+    .number({ error: `${key} must be a number from ${min} to ${max}` })
+    .min(min, {
+      error: `${key} must be a number from ${min} to ${max}`,
+    })
+    .max(max, { error: `${key} must be a number from ${min} to ${max}` });
+};
+
+export const SettingsSchema = z.object({
+  targetSensitivity: inRange('targetSensitivity'),
+  promotionTolerance: inRange('promotionTolerance'),
+  localLabelWeight: inRange('localLabelWeight'),
+  /** 'auto' or one of the backends; the environment variable TRIAGE_BACKEND overrides it. */
+  backend: z.enum(['auto', ...BACKEND_NAMES], {
+    error: `backend must be one of ${['auto', ...BACKEND_NAMES].join(', ')}`,
+  }),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
+
+/** One setting changed: the key, and a value its own schema accepts. */
+export const SettingUpdateSchema = z
+  .object({
+    key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]),
+    value: z.union([z.number(), z.string()]),
+  })
+  .superRefine(({ key, value }, context) => {
+    const parsed = SettingsSchema.shape[key].safeParse(value);
+    if (!parsed.success) {
+      context.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: parsed.error.issues[0]?.message ?? 'invalid',
+      });
+    }
+  });
+export type SettingUpdate = z.infer<typeof SettingUpdateSchema>;

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCalls, type ApiCallName, type ApiRequest, type ApiResponse } from '../../src/api/contract';
+import { createApiHandlers, createChannelHandlers } from '../../src/main/api-handlers';
+import { currentModel, modelProcessConfig } from '../../src/main/cli/model-session';
+import { importFolders } from '../../src/main/importer/import-folders';
+import { openLibrary, type Library } from '../../src/main/library';
+import { ModelProcess } from '../../src/main/model/process/host';
+import { resourcePaths } from '../../src/main/resources';
+import { rankLibrary } from '../../src/main/triage/ranking';
+import { HAM_FIXTURES } from '../helpers/temp-dirs';
+
+/**
+ * The renderer's API over a real, ranked library, called the way IPC calls it: through the validated
+ * channel handlers, with untrusted payloads.
+ */
+const resources = resourcePaths();
+let root = '';
+let library: Library;
+let channels: ReturnType<typeof createChannelHandlers>;
+
+function call<K extends ApiCallName>(name: K, request: ApiRequest<K> | unknown): Promise<ApiResponse<K>> {
+  const handle = channels.get(apiCalls[name].channel);
+  if (!handle) throw new Error(`${name} is not wired`);
+  return handle(request) as Promise<ApiResponse<K>>;
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-api-'));
+  library = openLibrary(path.join(root, 'library'));
+  await importFolders(library, { folders: [HAM_FIXTURES], patient: 'P-7', study: 'visit 1', actor: 'test' });
+  const modelProcess = new ModelProcess(
+    modelProcessConfig(resources, 'wasm', currentModel(library, resources)),
+  );
+  try {
+    await rankLibrary(library, modelProcess, resources.defaultModelDir);
+  } finally {
+    modelProcess.close();
+  }
+  channels = createChannelHandlers(
+    createApiHandlers({ library, user: 'dr-test', defaultModelDir: resources.defaultModelDir }),
+  );
+}, 120_000);
+
+afterAll(() => {
+  library?.close();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('the API on a ranked library', () => {
+  it('lists patients and studies with their counts', async () => {
+    expect(await call('patients', undefined)).toMatchObject([
+      { code: 'P-7', studies: 1, images: 4, labeled: 0 },
+    ]);
+    expect(await call('studies', { patient: 'P-7' })).toMatchObject([{ name: 'visit 1', images: 4 }]);
+    expect(await call('studies', { patient: 'nobody' })).toEqual([]);
+  });
+
+  it('pages the ranked queue, most suspicious first, with the active model and threshold', async () => {
+    const page = await call('queue', { order: 'probability', limit: 10 });
+    expect(page.model).toBe(library.models.active()?.version);
+    expect(page.entries).toHaveLength(4);
+    const probabilities = page.entries.map((e) => e.probability);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+    page.entries.forEach((e) => expect(e.suspicious).toBe(e.probability >= page.threshold));
+    const second = await call('queue', { order: 'probability', offset: 1, limit: 2 });
+    expect(second.entries.map((e) => e.imageId)).toEqual(page.entries.slice(1, 3).map((e) => e.imageId));
+  });
+
+  it('shows an image with its probability, and saves labels as the signed-in user', async () => {
+    const [top] = (await call('queue', { order: 'probability', limit: 1 })).entries;
+    const detail = await call('imageDetail', { imageId: top!.imageId });
+    expect(detail).toMatchObject({ id: top!.imageId, patient: 'P-7', study: 'visit 1', labels: [] });
+    expect(detail.prediction?.probability).toBeCloseTo(top!.probability, 6);
+
+    const label = {
+      imageId: top!.imageId,
+      melanoma: true,
+      diagnosis: 'mel',
+      confirmedBy: 'histopathology',
+    } as const;
+    const saved = await call('saveLabel', label);
+    expect(saved).toMatchObject({ added: true, label: { ...label, labeledBy: 'dr-test' } });
+    expect((await call('saveLabel', label)).added).toBe(false);
+    const relabeled = await call('saveLabel', { imageId: top!.imageId, melanoma: false, diagnosis: 'nv' });
+    expect(relabeled.added).toBe(true);
+    const history = (await call('imageDetail', { imageId: top!.imageId })).labels;
+    expect(history.map((l) => l.diagnosis)).toEqual(['mel', 'nv']);
+    const labeled = await call('queue', { order: 'probability', labeled: true, limit: 10 });
+    expect(labeled.entries.map((e) => [e.imageId, e.melanoma])).toEqual([[top!.imageId, false]]);
+    expect(
+      library.audit.list().filter((a) => a.action === 'label.add' && a.actor === 'dr-test'),
+    ).toHaveLength(2);
+  });
+
+  it('refuses malformed calls before they reach the library, naming the field', async () => {
+    const before = library.info();
+    await expect(call('queue', { order: 'probability', limit: 0 })).rejects.toThrow(
+      /queue: invalid request.*limit/s,
+    );
+    await expect(
+      call('queue', { order: 'probability', limit: 10, sql: 'DROP TABLE images' }),
+    ).rejects.toThrow(/queue: invalid request.*sql/s);
+    await expect(call('saveLabel', { imageId: 1, melanoma: 'yes' })).rejects.toThrow(
+      /saveLabel: invalid request/,
+    );
+    await expect(
+      call('saveLabel', { imageId: 1, melanoma: true, labeledBy: 'someone else' }),
+    ).rejects.toThrow(/labeledBy/);
+    await expect(call('saveLabel', { imageId: 1, melanoma: false, diagnosis: 'mel' })).rejects.toThrow(
+      /disagree/,
+    );
+    await expect(call('saveLabel', { imageId: 999, melanoma: true })).rejects.toThrow(/No image with id 999/);
+    await expect(call('imageDetail', { imageId: -1 })).rejects.toThrow(/imageDetail: invalid request/);
+    expect(library.info()).toEqual(before);
+  });
+
+  it('reads and changes settings within their ranges', async () => {
+    expect((await call('settings', undefined)).targetSensitivity).toBe(0.95);
+    const updated = await call('updateSetting', { key: 'targetSensitivity', value: 0.97 });
+    expect(updated.targetSensitivity).toBe(0.97);
+    await expect(call('updateSetting', { key: 'targetSensitivity', value: 2 })).rejects.toThrow(
+      /targetSensitivity must be a number from 0.5 to 0.999/,
+    );
+    await expect(call('updateSetting', { key: 'backend', value: 'gpu' })).rejects.toThrow(
+      /backend must be one of/,
+    );
+    await expect(call('updateSetting', { key: 'dataDir', value: '/' })).rejects.toThrow(/invalid request/);
+    expect(library.settings.get('targetSensitivity')).toBe(0.97);
+  });
+});
