@@ -143,7 +143,11 @@ export const apiCalls = {
     response: z.array(StudySummarySchema),
   },
   queue: { channel: 'queue:page', request: QueueRequestSchema, response: QueuePageSchema },
-  imageDetail: { channel: 'image:detail', request: z.strictObject({ imageId: id }), response: ImageDetailSchema },
+  imageDetail: {
+    channel: 'image:detail',
+    request: z.strictObject({ imageId: id }),
+    response: ImageDetailSchema,
+  },
   saveLabel: {
     channel: 'label:save',
     request: LabelRequestSchema,
