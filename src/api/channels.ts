@@ -14,6 +14,15 @@ export const apiChannels = {
   queue: 'queue:page',
   imageDetail: 'image:detail',
   saveLabel: 'label:save',
+  chooseFolders: 'dialog:folders',
+  chooseManifest: 'dialog:manifest',
+  startImport: 'job:import',
+  startRetrain: 'job:retrain',
+  cancelJob: 'job:cancel',
+  currentJob: 'job:current',
   settings: 'settings:get',
   updateSetting: 'settings:update',
 } as const satisfies Channels;
+
+/** Main → window: progress and outcomes of jobs (src/api/jobs.ts). */
+export const JOB_EVENT_CHANNEL = 'job:event';

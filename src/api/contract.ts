@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CONFIRMATIONS, DIAGNOSES } from './labels';
 import { SettingsSchema, SettingUpdateSchema } from './settings';
+import { JOB_KINDS, type JobEvent } from './jobs';
 
 const id = z.number().int().positive();
 const count = z.number().int().nonnegative();
@@ -153,6 +154,30 @@ export const apiCalls = {
     request: LabelRequestSchema,
     response: z.object({ label: LabelSchema, added: z.boolean() }),
   },
+  /** Folders picked in the system's dialog (opened by main); only these can be imported. */
+  chooseFolders: { channel: 'dialog:folders', request: z.void(), response: z.array(z.string()) },
+  chooseManifest: { channel: 'dialog:manifest', request: z.void(), response: z.string().nullable() },
+  startImport: {
+    channel: 'job:import',
+    request: z.strictObject({
+      folders: z.array(z.string().min(1).max(4096)).min(1).max(100),
+      manifest: z.string().min(1).max(4096).optional(),
+      patient: z.string().trim().min(1).max(200),
+      study: z.string().trim().min(1).max(200).optional(),
+    }),
+    response: z.object({ jobId: id }),
+  },
+  startRetrain: { channel: 'job:retrain', request: z.void(), response: z.object({ jobId: id }) },
+  cancelJob: {
+    channel: 'job:cancel',
+    request: z.strictObject({ jobId: id }),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  currentJob: {
+    channel: 'job:current',
+    request: z.void(),
+    response: z.object({ id, kind: z.enum(JOB_KINDS) }).nullable(),
+  },
   settings: { channel: 'settings:get', request: z.void(), response: SettingsSchema },
   updateSetting: { channel: 'settings:update', request: SettingUpdateSchema, response: SettingsSchema },
 } as const;
@@ -161,7 +186,10 @@ export type ApiCallName = keyof typeof apiCalls;
 export type ApiRequest<K extends ApiCallName> = z.input<(typeof apiCalls)[K]['request']>;
 export type ApiResponse<K extends ApiCallName> = z.output<(typeof apiCalls)[K]['response']>;
 
-/** What the preload puts on `window.api`: one async function per call. */
+/** What the preload puts on `window.api`: one async function per call, and the job events. */
 export type TriageApi = {
   [K in ApiCallName]: (request: ApiRequest<K>) => Promise<ApiResponse<K>>;
+} & {
+  /** Calls `listener` with each job's progress and outcome; returns the function that stops it. */
+  onJobEvent(listener: (event: JobEvent) => void): () => void;
 };

@@ -3,6 +3,8 @@
  * that tests can drive the exact code the app runs, from a browser page or directly.
  */
 import { apiCalls, type ApiCallName, type ApiRequest, type ApiResponse } from '../api/contract';
+import path from 'node:path';
+import type { JobRunner } from './jobs/job-runner';
 import type { Library } from './library';
 import { LibraryError } from './library';
 import { activeModel } from './model/registry';
@@ -13,14 +15,27 @@ export type ApiHandlers = {
 
 export interface ApiContext {
   library: Library;
+  jobs: JobRunner;
+  /** The system's file dialogs, opened by main: the renderer never names a path of its own. */
+  choose: { folders(): Promise<string[]>; manifest(): Promise<string | null> };
   /** Who the labels are recorded as: the signed-in user of this machine. */
   user: string;
   /** The shipped default model, which becomes a new library's first active model. */
   defaultModelDir: string;
 }
 
-export function createApiHandlers({ library, user, defaultModelDir }: ApiContext): ApiHandlers {
+export function createApiHandlers({ library, jobs, choose, user, defaultModelDir }: ApiContext): ApiHandlers {
   const active = (): ReturnType<typeof activeModel> => activeModel(library, defaultModelDir);
+  // Paths the user picked in a dialog this session: the only ones an import may read.
+  const chosen = new Set<string>();
+  const allow = (paths: string[]): string[] => {
+    for (const p of paths) chosen.add(path.resolve(p));
+    return paths;
+  };
+  const requireChosen = (p: string): string => {
+    if (!chosen.has(path.resolve(p))) throw new Error(`${p} was not chosen in a dialog of this app`);
+    return p;
+  };
   return {
     libraryInfo: () => library.info(),
     patients: () => library.patients.listPatients(),
@@ -69,6 +84,22 @@ export function createApiHandlers({ library, user, defaultModelDir }: ApiContext
       }
       return result;
     },
+    chooseFolders: async () => allow(await choose.folders()),
+    chooseManifest: async () => {
+      const file = await choose.manifest();
+      return file === null ? null : (allow([file])[0] as string);
+    },
+    startImport: ({ folders, manifest, patient, study }) => ({
+      jobId: jobs.startImport({
+        folders: folders.map(requireChosen),
+        manifest: manifest === undefined ? undefined : requireChosen(manifest),
+        patient,
+        study,
+      }),
+    }),
+    startRetrain: () => ({ jobId: jobs.startRetrain() }),
+    cancelJob: ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    currentJob: () => jobs.current() ?? null,
     settings: () => library.settings.all(),
     updateSetting: ({ key, value }) => {
       library.settings.set(key, value as never);

@@ -5,7 +5,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, session } from 'electron';
+import { JOB_EVENT_CHANNEL } from '../api/channels';
 import { createApiHandlers } from './api-handlers';
+import { JobRunner } from './jobs/job-runner';
 import { registerIpc } from './ipc';
 import { openLibrary, type Library } from './library';
 import { resourcePaths } from './resources';
@@ -38,7 +40,24 @@ function start(): void {
   // Packaged, resources sit in process.resourcesPath; unpackaged they are found beside the code.
   const resources = resourcePaths(app.isPackaged ? path.join(process.resourcesPath, 'resources') : undefined);
   const user = os.userInfo().username;
-  registerIpc(createApiHandlers({ library, user, defaultModelDir: resources.defaultModelDir }), isOwnPage);
+  const jobs = new JobRunner(library, resources, user, (event) => {
+    for (const window of BrowserWindow.getAllWindows()) window.webContents.send(JOB_EVENT_CHANNEL, event);
+  });
+  const choose = {
+    folders: async (): Promise<string[]> =>
+      (await dialog.showOpenDialog({ properties: ['openDirectory', 'multiSelections'] })).filePaths,
+    manifest: async (): Promise<string | null> =>
+      (
+        await dialog.showOpenDialog({
+          properties: ['openFile'],
+          filters: [{ name: 'Manifest (CSV)', extensions: ['csv'] }],
+        })
+      ).filePaths[0] ?? null,
+  };
+  registerIpc(
+    createApiHandlers({ library, jobs, choose, user, defaultModelDir: resources.defaultModelDir }),
+    isOwnPage,
+  );
   createMainWindow();
   // macOS keeps the app alive without windows; clicking the dock icon brings one back.
   app.on('activate', () => {

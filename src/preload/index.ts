@@ -1,16 +1,26 @@
 /**
- * Exposes exactly the calls in the contract as `window.api`, each a plain ipcRenderer.invoke, and
- * nothing else: no ipcRenderer, no generic send. Main validates every request.
+ * Exposes exactly the calls in the contract as `window.api`, each a plain ipcRenderer.invoke, plus a
+ * subscription to job events, and nothing else: no ipcRenderer, no generic send. Main validates every
+ * request.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { apiChannels } from '../api/channels';
+import { apiChannels, JOB_EVENT_CHANNEL } from '../api/channels';
 import type { TriageApi } from '../api/contract';
+import type { JobEvent } from '../api/jobs';
 
-const api = Object.fromEntries(
-  Object.entries(apiChannels).map(([name, channel]) => [
-    name,
-    (request: unknown): Promise<unknown> => ipcRenderer.invoke(channel, request),
-  ]),
-) as TriageApi;
+const api = {
+  ...Object.fromEntries(
+    Object.entries(apiChannels).map(([name, channel]) => [
+      name,
+      (request: unknown): Promise<unknown> => ipcRenderer.invoke(channel, request),
+    ]),
+  ),
+  // The listener gets the event's payload only: the IpcRendererEvent (with its sender) stays here.
+  onJobEvent: (listener: (event: JobEvent) => void): (() => void) => {
+    const forward = (_event: unknown, payload: JobEvent): void => listener(payload);
+    ipcRenderer.on(JOB_EVENT_CHANNEL, forward);
+    return () => void ipcRenderer.removeListener(JOB_EVENT_CHANNEL, forward);
+  },
+} as TriageApi;
 
 contextBridge.exposeInMainWorld('api', api);

@@ -11,7 +11,9 @@ export type CallState<T> =
 function call<K extends ApiCallName>(name: K, request: ApiRequest<K>): Promise<ApiResponse<K>> {
   const api = window.api;
   if (!api) return Promise.reject(new Error('window.api is missing: this page must run inside the app'));
-  return api[name](request);
+  // Seen through a mapped type, api[name] is tied to K (TypeScript's correlated-union pattern).
+  const calls: { [P in ApiCallName]: (request: ApiRequest<P>) => Promise<ApiResponse<P>> } = api;
+  return calls[name](request);
 }
 
 function messageOf(error: unknown): string {

@@ -16,6 +16,7 @@ import {
   type ApiContext,
   type ApiHandlers,
 } from '../../src/main/api-handlers';
+import { JobRunner } from '../../src/main/jobs/job-runner';
 import { resourcePaths } from '../../src/main/resources';
 import { openLibrary, type Library } from '../../src/main/library';
 import { serveDirectory, type StaticServer } from './static-server';
@@ -131,6 +132,8 @@ afterAll(async () => {
 
 const apiContext = (): ApiContext => ({
   library,
+  jobs: new JobRunner(library, resourcePaths(), 'dr-test', () => undefined),
+  choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
   user: 'dr-test',
   defaultModelDir: resourcePaths().defaultModelDir,
 });

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCalls, type ApiCallName, type ApiRequest, type ApiResponse } from '../../src/api/contract';
 import { createApiHandlers, createChannelHandlers } from '../../src/main/api-handlers';
-import { currentModel, modelProcessConfig } from '../../src/main/cli/model-session';
+import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
 import { ModelProcess } from '../../src/main/model/process/host';
 import { resourcePaths } from '../../src/main/resources';
 import { rankLibrary } from '../../src/main/triage/ranking';
-import { HAM_FIXTURES } from '../helpers/temp-dirs';
+import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
+import { JobEventSchema, type JobEvent } from '../../src/api/jobs';
+import { JobRunner } from '../../src/main/jobs/job-runner';
 
 /**
  * The renderer's API over a real, ranked library, called the way IPC calls it: through the validated
@@ -20,6 +22,17 @@ const resources = resourcePaths();
 let root = '';
 let library: Library;
 let channels: ReturnType<typeof createChannelHandlers>;
+let newFolder = '';
+const events: JobEvent[] = [];
+const SHARED_IMAGES = path.join(SHARED_HAM, 'images');
+
+/** Resolves with the finished event of job `id`. */
+async function finished(id: number): Promise<Extract<JobEvent, { type: 'finished' }>> {
+  await expect
+    .poll(() => events.some((e) => e.type === 'finished' && e.id === id), { timeout: 120_000, interval: 200 })
+    .toBe(true);
+  return events.find((e) => e.type === 'finished' && e.id === id) as Extract<JobEvent, { type: 'finished' }>;
+}
 
 function call<K extends ApiCallName>(name: K, request: ApiRequest<K> | unknown): Promise<ApiResponse<K>> {
   const handle = channels.get(apiCalls[name].channel);
@@ -39,8 +52,17 @@ beforeAll(async () => {
   } finally {
     modelProcess.close();
   }
+  newFolder = path.join(root, 'new photos');
+  fs.mkdirSync(newFolder);
+  fs.copyFileSync(path.join(SHARED_IMAGES, 'ISIC_0024311.jpg'), path.join(newFolder, 'ISIC_0024311.jpg'));
+  fs.copyFileSync(path.join(SHARED_IMAGES, 'ISIC_0024312.jpg'), path.join(newFolder, 'ISIC_0024312.jpg'));
+  fs.writeFileSync(path.join(newFolder, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]));
+  const jobs = new JobRunner(library, resources, 'dr-test', (event) =>
+    events.push(JobEventSchema.parse(event)),
+  );
+  const choose = { folders: () => Promise.resolve([newFolder]), manifest: () => Promise.resolve(null) };
   channels = createChannelHandlers(
-    createApiHandlers({ library, user: 'dr-test', defaultModelDir: resources.defaultModelDir }),
+    createApiHandlers({ library, jobs, choose, user: 'dr-test', defaultModelDir: resources.defaultModelDir }),
   );
 }, 120_000);
 
@@ -130,4 +152,48 @@ describe('the API on a ranked library', () => {
     await expect(call('updateSetting', { key: 'dataDir', value: '/' })).rejects.toThrow(/invalid request/);
     expect(library.settings.get('targetSensitivity')).toBe(0.97);
   });
+
+  it('imports only folders chosen in the dialog, reporting progress, failures and the ranking', async () => {
+    await expect(call('startImport', { folders: [newFolder], patient: 'P-8' })).rejects.toThrow(
+      /was not chosen in a dialog/,
+    );
+    expect(await call('chooseFolders', undefined)).toEqual([newFolder]);
+    await expect(call('startImport', { folders: ['/etc'], patient: 'P-8' })).rejects.toThrow(
+      '/etc was not chosen in a dialog',
+    );
+    const { jobId } = await call('startImport', { folders: [newFolder], patient: 'P-8', study: 'visit 2' });
+    expect(await call('currentJob', undefined)).toEqual({ id: jobId, kind: 'import' });
+    await expect(call('startRetrain', undefined)).rejects.toThrow(/import is already running/);
+    const done = await finished(jobId);
+    expect(done).toMatchObject({
+      kind: 'import',
+      outcome: 'done',
+      import: { imported: 2, failed: 1, ranked: 6 },
+    });
+    expect(done.import?.files).toEqual([
+      { path: path.join(newFolder, 'broken.jpg'), status: 'failed', reason: expect.any(String) as string },
+    ]);
+    const progress = events.filter((e) => e.type === 'progress' && e.id === jobId);
+    expect(progress.some((e) => e.type === 'progress' && e.phase === 'importing')).toBe(true);
+    expect(progress.some((e) => e.type === 'progress' && e.phase === 'ranking')).toBe(true);
+    expect(await call('currentJob', undefined)).toBeNull();
+    expect((await call('queue', { order: 'probability', patient: 'P-8', limit: 10 })).entries).toHaveLength(
+      2,
+    );
+  });
+
+  it('retrains on the labels, reporting the promotion decision, and can be cancelled', async () => {
+    const cancelledJob = (await call('startRetrain', undefined)).jobId;
+    expect((await call('cancelJob', { jobId: cancelledJob })).cancelled).toBe(true);
+    expect((await call('cancelJob', { jobId: 999 })).cancelled).toBe(false);
+    expect(await finished(cancelledJob)).toMatchObject({ kind: 'retrain', outcome: 'cancelled' });
+    const models = library.models.list().length;
+
+    const { jobId } = await call('startRetrain', undefined);
+    const done = await finished(jobId);
+    expect(done).toMatchObject({ kind: 'retrain', outcome: 'done' });
+    expect(done.retrain?.decision).toMatch(/^(promoted|rejected): validation AUC/);
+    expect(library.models.list()).toHaveLength(models + 1);
+    expect(events.some((e) => e.type === 'progress' && e.id === jobId && e.phase === 'training')).toBe(true);
+  }, 180_000);
 });

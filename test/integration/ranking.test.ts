@@ -8,7 +8,7 @@ import { importGroundTruth } from '../../src/main/importer/ground-truth';
 import { ModelProcess } from '../../src/main/model/process/host';
 import { readShippedModel, registerModel } from '../../src/main/model/registry';
 import { resourcePaths } from '../../src/main/resources';
-import { currentModel, modelProcessConfig } from '../../src/main/cli/model-session';
+import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
 import { rankLibrary } from '../../src/main/triage/ranking';
 import { retrainHead } from '../../src/main/triage/retrain';
 import { inspectLibrary } from '../helpers/library-checks';

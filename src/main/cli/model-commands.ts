@@ -10,7 +10,7 @@ import { rankLibrary, rescore, type RankReport } from '../triage/ranking';
 import { resourcePaths } from '../resources';
 import { actorOption, libraryCommand, withCancellation } from './command';
 import { defaultDataDir } from './data-dir';
-import { currentModel, withModelProcess, type ModelLocation } from './model-session';
+import { currentModel, withModelProcess, type ModelLocation } from '../triage/model-session';
 import { EXIT, UsageError, type Output } from './output';
 
 /** Embeds what is missing and scores every image with the active model. */

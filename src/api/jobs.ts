@@ -1,0 +1,59 @@
+/**
+ * Long work the window starts (importing and ranking, retraining) and what it reports back: progress
+ * while it runs, then one outcome. Sent from main to the window on one event channel.
+ */
+import { z } from 'zod';
+
+export const JOB_KINDS = ['import', 'retrain'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+const count = z.number().int().nonnegative();
+
+export const ImportSummarySchema = z.object({
+  imported: count,
+  alreadyImported: count,
+  duplicates: count,
+  failed: count,
+  notProcessed: count,
+  /** Every duplicate and failed file with the reason. */
+  files: z.array(z.object({ path: z.string(), status: z.enum(['duplicate', 'failed']), reason: z.string() })),
+  warnings: z.array(z.string()),
+  /** Images scored by the active model after the import. */
+  ranked: count,
+});
+
+export const RetrainSummarySchema = z.object({
+  candidate: z.string(),
+  parent: z.string(),
+  promoted: z.boolean(),
+  decision: z.string(),
+  candidateAuc: z.number(),
+  activeAuc: z.number(),
+  threshold: z.number(),
+});
+
+export const JobEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('progress'),
+    id: z.number().int().positive(),
+    kind: z.enum(JOB_KINDS),
+    phase: z.enum(['scanning', 'importing', 'ranking', 'scoring', 'training']),
+    done: count,
+    /** Unknown while scanning, and for training, which may stop early. */
+    total: count.nullable(),
+    /** Items per second so far. */
+    rate: z.number().nonnegative(),
+    loss: z.object({ training: z.number(), validation: z.number().nullable() }).optional(),
+  }),
+  z.object({
+    type: z.literal('finished'),
+    id: z.number().int().positive(),
+    kind: z.enum(JOB_KINDS),
+    outcome: z.enum(['done', 'cancelled', 'failed']),
+    /** Why it failed, in words. */
+    message: z.string().optional(),
+    import: ImportSummarySchema.optional(),
+    retrain: RetrainSummarySchema.optional(),
+  }),
+]);
+export type JobEvent = z.infer<typeof JobEventSchema>;

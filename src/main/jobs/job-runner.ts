@@ -1,0 +1,156 @@
+import type { JobEvent, JobKind } from '../../api/jobs';
+import type { Library } from '../library';
+import { importFolders, type ImportOptions } from '../importer/import-folders';
+import type { ResourcePaths } from '../resources';
+import { rankLibrary } from '../triage/ranking';
+import { retrainHead } from '../triage/retrain';
+import { withModelProcess } from '../triage/model-session';
+
+/**
+ * Long work the window starts (import and ranking, retraining) runs here, one job at a time: two jobs
+ * writing the same library would fight over it, and two retrainings would compare against a moving
+ * active model. Progress and the outcome go to `emit`, which the IPC layer forwards to the window.
+ */
+export class JobRunner {
+  private running: { id: number; kind: JobKind; controller: AbortController } | undefined;
+  private nextId = 1;
+
+  constructor(
+    private readonly library: Library,
+    private readonly resources: ResourcePaths,
+    private readonly user: string,
+    private readonly emit: (event: JobEvent) => void,
+  ) {}
+
+  /** The job in progress, if any. */
+  current(): { id: number; kind: JobKind } | undefined {
+    return this.running && { id: this.running.id, kind: this.running.kind };
+  }
+
+  startImport(request: Pick<ImportOptions, 'folders' | 'manifest' | 'patient' | 'study'>): number {
+    return this.start('import', async (id, signal) => {
+      const report = await importFolders(this.library, {
+        ...request,
+        actor: this.user,
+        signal,
+        onProgress: (p) =>
+          this.emit({
+            type: 'progress',
+            id,
+            kind: 'import',
+            phase: p.phase === 'scanning' ? 'scanning' : 'importing',
+            done: p.processed,
+            total: p.found,
+            rate: p.rate,
+          }),
+      });
+      const summary = {
+        imported: report.imported,
+        alreadyImported: report.alreadyImported,
+        duplicates: report.duplicates,
+        failed: report.failed,
+        notProcessed: report.notProcessed,
+        files: report.files.map((f) =>
+          f.status === 'failed'
+            ? { path: f.path, status: f.status, reason: f.reason }
+            : { path: f.path, status: f.status, reason: `the same image as ${f.duplicateOf}` },
+        ),
+        warnings: report.warnings,
+        ranked: 0,
+      };
+      if (report.status === 'cancelled') return { outcome: 'cancelled', import: summary };
+      const ranking = await this.rank(id, signal);
+      return { outcome: 'done', import: { ...summary, ranked: ranking.scored } };
+    });
+  }
+
+  startRetrain(): number {
+    return this.start('retrain', (id, signal) =>
+      withModelProcess(this.library, async (modelProcess) => {
+        const report = await retrainHead(this.library, modelProcess, this.resources, {
+          actor: this.user,
+          signal,
+          onEpoch: (point) =>
+            this.emit({
+              type: 'progress',
+              id,
+              kind: 'retrain',
+              phase: 'training',
+              done: point.epoch,
+              total: null,
+              rate: 0,
+              loss: { training: point.trainLoss, validation: point.validationLoss },
+            }),
+        });
+        return {
+          outcome: 'done',
+          retrain: {
+            candidate: report.candidate,
+            parent: report.parent,
+            promoted: report.promoted,
+            decision: report.decision,
+            candidateAuc: report.candidateAuc,
+            activeAuc: report.activeAuc,
+            threshold: report.threshold,
+          },
+        };
+      }),
+    );
+  }
+
+  /** Asks the job to stop; it reports 'cancelled' once it has left the library consistent. */
+  cancel(id: number): boolean {
+    if (this.running?.id !== id) return false;
+    this.running.controller.abort();
+    return true;
+  }
+
+  private rank(id: number, signal: AbortSignal): ReturnType<typeof rankLibrary> {
+    return withModelProcess(this.library, (modelProcess) =>
+      rankLibrary(this.library, modelProcess, this.resources.defaultModelDir, {
+        signal,
+        onProgress: (p) =>
+          this.emit({
+            type: 'progress',
+            id,
+            kind: 'import',
+            phase: p.phase === 'embedding' ? 'ranking' : 'scoring',
+            done: p.embedded,
+            total: p.total,
+            rate: p.rate,
+          }),
+      }),
+    );
+  }
+
+  private start(
+    kind: JobKind,
+    work: (
+      id: number,
+      signal: AbortSignal,
+    ) => Promise<Omit<Extract<JobEvent, { type: 'finished' }>, 'type' | 'id' | 'kind'>>,
+  ): number {
+    if (this.running) {
+      throw new Error(`A ${this.running.kind} is already running; wait for it or cancel it first.`);
+    }
+    const id = this.nextId++;
+    const controller = new AbortController();
+    this.running = { id, kind, controller };
+    void work(id, controller.signal)
+      .then(
+        (result) => ({ type: 'finished' as const, id, kind, ...result }),
+        (error: unknown) => ({
+          type: 'finished' as const,
+          id,
+          kind,
+          outcome: controller.signal.aborted ? ('cancelled' as const) : ('failed' as const),
+          message: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .then((event) => {
+        this.running = undefined;
+        this.emit(event);
+      });
+    return id;
+  }
+}
