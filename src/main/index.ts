@@ -4,9 +4,10 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session } from 'electron';
 import { JOB_EVENT_CHANNEL } from '../api/channels';
 import { createApiHandlers } from './api-handlers';
+import { IMAGE_SCHEME, serveImage } from './image-protocol';
 import { JobRunner } from './jobs/job-runner';
 import { registerIpc } from './ipc';
 import { openLibrary, type Library } from './library';
@@ -58,12 +59,24 @@ function start(): void {
     createApiHandlers({ library, jobs, choose, user, defaultModelDir: resources.defaultModelDir }),
     isOwnPage,
   );
+  protocol.handle(IMAGE_SCHEME, async (request) => {
+    const response = await serveImage(library, request.url);
+    return new Response(response.body, {
+      status: response.status,
+      headers: { 'content-type': response.contentType, 'cache-control': 'no-store' },
+    });
+  });
   createMainWindow();
   // macOS keeps the app alive without windows; clicking the dock icon brings one back.
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
   });
 }
+
+// Before the app is ready: the image scheme behaves like https (origin, fetch) for the window only.
+protocol.registerSchemesAsPrivileged([
+  { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
