@@ -20,6 +20,9 @@ export const apiChannels = {
   startRetrain: 'job:retrain',
   cancelJob: 'job:cancel',
   currentJob: 'job:current',
+  models: 'models:list',
+  modelDetail: 'models:detail',
+  startRollback: 'job:rollback',
   settings: 'settings:get',
   updateSetting: 'settings:update',
 } as const satisfies Channels;

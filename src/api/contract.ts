@@ -127,6 +127,69 @@ export const ImageDetailSchema = z.object({
 });
 export type ImageDetail = z.infer<typeof ImageDetailSchema>;
 
+export const ModelSummarySchema = z.object({
+  version: z.string(),
+  /** 'head': a classifier retrained on cached embeddings; 'deep': the backbone's top fine-tuned too. */
+  kind: z.string(),
+  status: z.enum(['candidate', 'active', 'retired', 'rejected']),
+  createdAt: timestamp,
+  promotedAt: z.string().nullable(),
+  parentVersion: z.string().nullable(),
+  threshold: z.number(),
+  /** ROC AUC on its validation set. */
+  auc: z.number().nullable(),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+const rate = z.number().nullable();
+export const EvaluationSchema = z.object({
+  count,
+  positives: count,
+  negatives: count,
+  threshold: z.number(),
+  rocAuc: rate,
+  prAuc: rate,
+  confusion: z.object({ tp: z.number(), fp: z.number(), tn: z.number(), fn: z.number() }),
+  sensitivity: rate,
+  specificity: rate,
+  precision: rate,
+  f1: rate,
+  accuracy: rate,
+  logLoss: rate,
+  ece: rate,
+  reliability: z.array(
+    z.object({
+      lower: z.number(),
+      upper: z.number(),
+      count: z.number(),
+      meanPredicted: rate,
+      observedRate: rate,
+    }),
+  ),
+  roc: z.array(z.object({ fpr: z.number(), tpr: z.number(), threshold: z.number() })),
+});
+
+export const ModelDetailSchema = ModelSummarySchema.extend({
+  targetSensitivity: z.number(),
+  validation: EvaluationSchema.nullable(),
+  learningCurve: z.array(
+    z.object({
+      epoch: z.number(),
+      trainLoss: z.number(),
+      validationLoss: z.number().nullable(),
+      validationAuc: z.number().optional(),
+    }),
+  ),
+  provenance: z.object({
+    trainedAt: z.string(),
+    labelSnapshot: z.string().nullable(),
+    counts: z.record(z.string(), z.number()),
+    backend: z.string(),
+    seed: z.number(),
+  }),
+});
+export type ModelDetail = z.infer<typeof ModelDetailSchema>;
+
 /**
  * Each call: its IPC channel, the schema its argument must pass, and the schema of its answer. Requests
  * are strict: a field the contract does not name is an error, not silently dropped.
@@ -177,6 +240,18 @@ export const apiCalls = {
     channel: 'job:current',
     request: z.void(),
     response: z.object({ id, kind: z.enum(JOB_KINDS) }).nullable(),
+  },
+  models: { channel: 'models:list', request: z.void(), response: z.array(ModelSummarySchema) },
+  modelDetail: {
+    channel: 'models:detail',
+    request: z.strictObject({ version: z.string().min(1).max(200) }),
+    response: ModelDetailSchema,
+  },
+  /** Makes an earlier version active again and re-scores the library, as a job. */
+  startRollback: {
+    channel: 'job:rollback',
+    request: z.strictObject({ version: z.string().min(1).max(200) }),
+    response: z.object({ jobId: id }),
   },
   settings: { channel: 'settings:get', request: z.void(), response: SettingsSchema },
   updateSetting: { channel: 'settings:update', request: SettingUpdateSchema, response: SettingsSchema },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const JOB_KINDS = ['import', 'retrain'] as const;
+export const JOB_KINDS = ['import', 'retrain', 'rollback'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const count = z.number().int().nonnegative();
@@ -54,6 +54,7 @@ export const JobEventSchema = z.discriminatedUnion('type', [
     message: z.string().optional(),
     import: ImportSummarySchema.optional(),
     retrain: RetrainSummarySchema.optional(),
+    rollback: z.object({ active: z.string(), rescored: count }).optional(),
   }),
 ]);
 export type JobEvent = z.infer<typeof JobEventSchema>;

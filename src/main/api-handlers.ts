@@ -2,12 +2,21 @@
  * What each API call does in the main process, and the checks around it. Kept free of 'electron' so
  * that tests can drive the exact code the app runs, from a browser page or directly.
  */
-import { apiCalls, type ApiCallName, type ApiRequest, type ApiResponse } from '../api/contract';
+import {
+  apiCalls,
+  type ApiCallName,
+  type ApiRequest,
+  type ApiResponse,
+  type ModelSummary,
+} from '../api/contract';
 import path from 'node:path';
 import type { JobRunner } from './jobs/job-runner';
 import type { Library } from './library';
 import { LibraryError } from './library';
-import { activeModel } from './model/registry';
+import { activeModel, readModelFiles } from './model/registry';
+import type { ModelRecord } from './library/models';
+import type { Evaluation } from './model/metrics';
+import type { CurvePoint } from './model/head';
 
 export type ApiHandlers = {
   [K in ApiCallName]: (request: ApiRequest<K>) => ApiResponse<K> | Promise<ApiResponse<K>>;
@@ -100,12 +109,41 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
     startRetrain: () => ({ jobId: jobs.startRetrain() }),
     cancelJob: ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     currentJob: () => jobs.current() ?? null,
+    models: () => library.models.list().map(modelSummary),
+    modelDetail: ({ version }) => {
+      const record = library.models.byVersion(version);
+      if (!record) throw new LibraryError(`No model version ${version} in this library.`, 'not-found');
+      const artifact = readModelFiles(library.dataDir, record);
+      const metrics = artifact.metrics as { validation?: Evaluation; learningCurve?: CurvePoint[] } | null;
+      return {
+        ...modelSummary(record),
+        targetSensitivity: artifact.targetSensitivity,
+        validation: metrics?.validation ?? null,
+        learningCurve: metrics?.learningCurve ?? [],
+        provenance: artifact.provenance,
+      };
+    },
+    startRollback: ({ version }) => ({ jobId: jobs.startRollback(version) }),
     settings: () => library.settings.all(),
     updateSetting: ({ key, value }) => {
       library.settings.set(key, value as never);
       library.audit.record(user, 'settings.set', key, { value });
       return library.settings.all();
     },
+  };
+}
+
+function modelSummary(record: ModelRecord): ModelSummary {
+  const metrics = record.metrics as { validation?: { rocAuc?: number | null } } | null;
+  return {
+    version: record.version,
+    kind: record.kind,
+    status: record.status,
+    createdAt: record.createdAt,
+    promotedAt: record.promotedAt,
+    parentVersion: record.parentVersion,
+    threshold: record.threshold,
+    auc: metrics?.validation?.rocAuc ?? null,
   };
 }
 

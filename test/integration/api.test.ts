@@ -196,4 +196,26 @@ describe('the API on a ranked library', () => {
     expect(library.models.list()).toHaveLength(models + 1);
     expect(events.some((e) => e.type === 'progress' && e.id === jobId && e.phase === 'training')).toBe(true);
   }, 180_000);
+
+  it('lists the model versions with their reports, and rolls back as a job', async () => {
+    const models = await call('models', undefined);
+    const shipped = models.find((m) => m.parentVersion === null)!;
+    expect(shipped.version).toMatch(/^default-ham10000-/);
+    expect(models.filter((m) => m.status === 'active')).toHaveLength(1);
+    const detail = await call('modelDetail', { version: shipped.version });
+    expect(detail.validation?.roc.length).toBeGreaterThan(10);
+    expect(detail.validation?.rocAuc).toBeCloseTo(shipped.auc!, 10);
+    expect(detail.learningCurve.length).toBeGreaterThan(0);
+    expect(detail.provenance.counts.images).toBe(10_015);
+    await expect(call('modelDetail', { version: 'nope' })).rejects.toThrow(/No model version nope/);
+    await expect(call('startRollback', { version: 'nope' })).rejects.toThrow(/No model version nope/);
+
+    const { jobId } = await call('startRollback', { version: shipped.version });
+    expect(await finished(jobId)).toMatchObject({
+      kind: 'rollback',
+      outcome: 'done',
+      rollback: { active: shipped.version, rescored: 6 },
+    });
+    expect(library.models.active()?.version).toBe(shipped.version);
+  }, 120_000);
 });

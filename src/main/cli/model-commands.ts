@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DATABASE_FILE, openLibrary, type Library } from '../library';
 import type { QueueEntry } from '../library/predictions';
-import { activeModel, modelDir, readModelFiles } from '../model/registry';
+import { modelDir, readModelFiles } from '../model/registry';
 import { evaluateFolder } from '../triage/evaluate-folder';
 import { retrainHead } from '../triage/retrain';
-import { rankLibrary, rescore, type RankReport } from '../triage/ranking';
+import { rankLibrary, type RankReport } from '../triage/ranking';
+import { rollbackTo } from '../triage/rollback';
 import { resourcePaths } from '../resources';
 import { actorOption, libraryCommand, withCancellation } from './command';
 import { defaultDataDir } from './data-dir';
@@ -251,18 +252,10 @@ export function registerModelCommands(program: Command, out: Output): void {
       if (!library.models.byVersion(version as string)) {
         throw new UsageError(`No model version ${String(version)} in this library.`);
       }
-      const record = library.models.activate(version as string);
-      library.audit.record('cli', 'model.rollback', `model:${record.version}`);
-      const { artifact } = activeModel(library, resourcePaths().defaultModelDir);
-      // A model with another fine-tuned top needs its own embeddings first; otherwise no image is decoded.
-      const scored =
-        library.embeddings.missing(artifact.backbone).length > 0
-          ? (await rankWithModel(library)).scored
-          : rescore(library, record, artifact);
-      out.result(
-        { active: record.version, rescored: scored },
-        () => `Active model: ${record.version} (${scored} images re-scored)`,
-      );
+      const { active, rescored } = await rollbackTo(library, version as string, resourcePaths(), {
+        actor: 'cli',
+      });
+      out.result({ active, rescored }, () => `Active model: ${active} (${rescored} images re-scored)`);
       return EXIT.ok;
     },
   );

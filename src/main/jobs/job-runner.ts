@@ -5,6 +5,7 @@ import type { ResourcePaths } from '../resources';
 import { rankLibrary } from '../triage/ranking';
 import { retrainHead } from '../triage/retrain';
 import { withModelProcess } from '../triage/model-session';
+import { rollbackTo } from '../triage/rollback';
 
 /**
  * Long work the window starts (import and ranking, retraining) runs here, one job at a time: two jobs
@@ -96,6 +97,28 @@ export class JobRunner {
         };
       }),
     );
+  }
+
+  startRollback(version: string): number {
+    if (!this.library.models.byVersion(version))
+      throw new Error(`No model version ${version} in this library.`);
+    return this.start('rollback', async (id, signal) => ({
+      outcome: 'done',
+      rollback: await rollbackTo(this.library, version, this.resources, {
+        actor: this.user,
+        signal,
+        onProgress: (p) =>
+          this.emit({
+            type: 'progress',
+            id,
+            kind: 'rollback',
+            phase: p.phase === 'embedding' ? 'ranking' : 'scoring',
+            done: p.embedded,
+            total: p.total,
+            rate: p.rate,
+          }),
+      }),
+    }));
   }
 
   /** Asks the job to stop; it reports 'cancelled' once it has left the library consistent. */

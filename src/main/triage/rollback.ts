@@ -1,0 +1,31 @@
+import type { Library } from '../library';
+import { activeModel } from '../model/registry';
+import type { ResourcePaths } from '../resources';
+import { withModelProcess } from './model-session';
+import { rankLibrary, rescore, type RankProgress } from './ranking';
+
+/**
+ * Makes a stored model version active again and re-scores the library with it. A model whose
+ * fine-tuned top differs needs its own embeddings first, which the model process computes; otherwise
+ * no image is decoded.
+ */
+export async function rollbackTo(
+  library: Library,
+  version: string,
+  resources: ResourcePaths,
+  options: { actor: string; signal?: AbortSignal; onProgress?: (progress: RankProgress) => void },
+): Promise<{ active: string; rescored: number }> {
+  if (!library.models.byVersion(version)) throw new Error(`No model version ${version} in this library.`);
+  const record = library.models.activate(version);
+  library.audit.record(options.actor, 'model.rollback', `model:${record.version}`);
+  const { artifact } = activeModel(library, resources.defaultModelDir);
+  const rescored =
+    library.embeddings.missing(artifact.backbone).length > 0
+      ? (
+          await withModelProcess(library, (modelProcess) =>
+            rankLibrary(library, modelProcess, resources.defaultModelDir, options),
+          )
+        ).scored
+      : rescore(library, record, artifact);
+  return { active: record.version, rescored };
+}
