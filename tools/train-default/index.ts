@@ -90,39 +90,47 @@ async function main(): Promise<void> {
     .update(JSON.stringify({ DEEP_RECIPE, l2, SEED, backbone: backbone.version, n: images.length }))
     .digest('hex')
     .slice(0, 12);
-  const deepFolds: FoldResult[] = [];
-  for (const [k, fold] of folds.entries()) {
-    if (onlyFold !== undefined && k !== onlyFold) continue;
-    const cache = path.join(CACHE, `deep-cv-${recipeKey}-fold${k}.json`);
-    if (!fs.existsSync(cache)) {
-      const { train, validation } = earlyStoppingSplit(data, fold.train);
-      const result = await fitDeep(split, source, data, train, validation, l2, `fold ${k + 1}`);
-      const deepHead = asHeadParams(result.head);
-      const score = (rows: number[]): Float32Array =>
-        predict(deepHead, embedDeep(split, result.weights, source, rows), rows.length);
-      const outcome = foldResult(
-        data,
-        score(fold.validation),
-        fold.validation,
-        score(validation),
-        validation,
+  const crossValidate = async (): Promise<FoldResult[]> => {
+    const results: FoldResult[] = [];
+    for (const [k, fold] of folds.entries()) {
+      if (onlyFold !== undefined && k !== onlyFold) continue;
+      const cache = path.join(CACHE, `deep-cv-${recipeKey}-fold${k}.json`);
+      if (!fs.existsSync(cache)) {
+        const { train, validation } = earlyStoppingSplit(data, fold.train);
+        const result = await fitDeep(split, source, data, train, validation, l2, `fold ${k + 1}`);
+        const deepHead = asHeadParams(result.head);
+        const score = (rows: number[]): Float32Array =>
+          predict(deepHead, embedDeep(split, result.weights, source, rows), rows.length);
+        const outcome = foldResult(
+          data,
+          score(fold.validation),
+          fold.validation,
+          score(validation),
+          validation,
+        );
+        fs.writeFileSync(cache, JSON.stringify({ ...outcome, fold: k, epochs: result.bestEpoch }));
+      }
+      const outcome = JSON.parse(fs.readFileSync(cache, 'utf8')) as FoldResult;
+      console.log(
+        `fine-tuned, fold ${k + 1}: AUC ${outcome.auc.toFixed(4)}, specificity at 95 % ${outcome.specificityAt95.toFixed(3)}`,
       );
-      fs.writeFileSync(cache, JSON.stringify({ ...outcome, fold: k, epochs: result.bestEpoch }));
+      results.push(outcome);
     }
-    const outcome = JSON.parse(fs.readFileSync(cache, 'utf8')) as FoldResult;
-    console.log(
-      `fine-tuned, fold ${k + 1}: AUC ${outcome.auc.toFixed(4)}, specificity at 95 % ${outcome.specificityAt95.toFixed(3)}`,
-    );
-    deepFolds.push(outcome);
+    return results;
+  };
+  if (onlyFold !== undefined) {
+    await crossValidate();
+    return;
   }
-  if (onlyFold !== undefined) return;
 
   // The final model stops early on the fixed validation set that every later retraining compares on,
   // so the shipped default is never judged on images it trained on.
   const validation = images.flatMap((image, i) => (inValidationSet(lesionGroup(image.lesionId)) ? [i] : []));
   const held = new Set(validation);
   const train = images.flatMap((_, i) => (held.has(i) ? [] : [i]));
+  // The final model first: folds run meanwhile with --fold K in other processes are then found cached.
   const result = await fitDeep(split, source, data, train, validation, l2, 'final');
+  const deepFolds = await crossValidate();
   const finalHead: HeadParams = asHeadParams(result.head);
   const all = images.map((_, i) => i);
   const values = embedDeep(split, result.weights, source, all);
