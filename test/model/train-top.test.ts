@@ -17,6 +17,7 @@ import { predict } from '../../src/main/model/head';
 import { rocAuc } from '../../src/main/model/metrics';
 import { createRandom } from '../../src/main/model/random';
 import { initBackend } from '../../src/main/model/tf-backend';
+import { seedWeights } from '../helpers/seeded-weights';
 
 /**
  * Fine-tuning on wasm end to end with a small top: the class is carried by one input channel that the
@@ -42,17 +43,7 @@ function smallTop(): tf.LayersModel {
     .depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu6', name: 'depthwise' })
     .apply(expand) as tf.SymbolicTensor;
   const pool = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(depthwise) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: pool });
-  const random = createRandom(3);
-  model.setWeights(
-    model.getWeights().map((w) =>
-      tf.tensor(
-        Float32Array.from({ length: w.size }, () => random.normal() * 0.3 + 0.2),
-        w.shape,
-      ),
-    ),
-  );
-  return model;
+  return seedWeights(tf.model({ inputs: input, outputs: pool }), 3, 0.3, 0.2);
 }
 
 function dataset(): { values: Float32Array; labels: Uint8Array } {

@@ -4,6 +4,7 @@ import { DIHEDRAL_COUNT, dihedral } from '../../src/main/model/deep/dihedral';
 import { describeTop, topWeightsFromModel, TrainableTop } from '../../src/main/model/deep/trainable-top';
 import { createRandom } from '../../src/main/model/random';
 import { initBackend } from '../../src/main/model/tf-backend';
+import { seedWeights } from '../helpers/seeded-weights';
 
 /**
  * The trainable top is differentiated on wasm with hand-written gradients (wasm has no depthwise or
@@ -31,18 +32,8 @@ function tinyNetwork(): tf.LayersModel {
     .conv2d({ filters: 6, kernelSize: 1, padding: 'same', activation: 'relu6', name: 'last' })
     .apply(add) as tf.SymbolicTensor;
   const pool = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(last) as tf.SymbolicTensor;
-  const model = tf.model({ inputs: input, outputs: pool });
   // Seeded weights, scaled so that some relu6 units clip at 0 and some at 6: both edges are exercised.
-  const random = createRandom(7);
-  model.setWeights(
-    model.getWeights().map((w) =>
-      tf.tensor(
-        Float32Array.from({ length: w.size }, () => random.normal() * 1.5),
-        w.shape,
-      ),
-    ),
-  );
-  return model;
+  return seedWeights(tf.model({ inputs: input, outputs: pool }), 7, 1.5);
 }
 
 function inputs(n: number, seed: number): tf.Tensor4D {
@@ -87,49 +78,62 @@ describe('trainable top', () => {
     expect(() => describeTop(withInput, withInput.layers[0]!.name, 's')).toThrow(/stride 1/);
   });
 
-  it('has the gradients tfjs computes for the same layers on the cpu backend', async () => {
-    const model = tinyNetwork();
+  /** The loss and its gradients through TrainableTop on `backend`, by weight name and for the input. */
+  async function topGradients(
+    backend: string,
+    model: tf.LayersModel,
+    x: tf.Tensor4D,
+  ): Promise<{ loss: number; byName: Map<string, Float32Array>; input: Float32Array }> {
+    await tf.setBackend(backend);
     const top = describeTop(model, 'cut', 'pool');
-    const x = inputs(2, 2);
-
-    // wasm: our formulation, hand-written gradients.
-    expect(tf.getBackend()).toBe('wasm');
     const trainable = new TrainableTop(top, topWeightsFromModel(model, top));
-    const xVariable = tf.variable(x.clone());
-    const ours = tf.variableGrads(
-      () => lossOf(trainable.forward(xVariable)),
-      [...trainable.variables.values(), xVariable],
-    );
-    const oursByName = new Map(
-      [...trainable.variables].map(([name, v]) => [name, ours.grads[v.name]!.arraySync()]),
-    );
-    const oursInput = ours.grads[xVariable.name]!.dataSync().slice();
-
-    // cpu: tfjs's own conv2d / depthwiseConv2d gradients through the layers model.
-    await tf.setBackend('cpu');
+    const xVariable = tf.variable(tf.tensor(x.dataSync(), x.shape));
     try {
+      const { value, grads } = tf.variableGrads(
+        () => lossOf(trainable.forward(xVariable as tf.Tensor4D)),
+        [...trainable.variables.values(), xVariable],
+      );
+      return {
+        loss: value.dataSync()[0]!,
+        byName: new Map(
+          [...trainable.variables].map(([name, v]) => [name, grads[v.name]!.dataSync() as Float32Array]),
+        ),
+        input: grads[xVariable.name]!.dataSync() as Float32Array,
+      };
+    } finally {
+      trainable.dispose();
+      xVariable.dispose();
+    }
+  }
+
+  // wasm runs our hand-written gradients; cpu (like tfjs-node) has the depthwise gradient kernels and
+  // takes the other branch. Both must match tfjs differentiating the layers model on cpu.
+  it.each(['wasm', 'cpu'])('has the gradients tfjs computes for the same layers, on %s', async (backend) => {
+    const model = tinyNetwork();
+    const x = inputs(2, 2);
+    try {
+      const ours = await topGradients(backend, model, x);
+      await tf.setBackend('cpu');
       const xCpu = tf.variable(tf.tensor(x.dataSync(), x.shape));
       const reference = tf.variableGrads(
         () => lossOf(model.apply(xCpu) as tf.Tensor),
         [...model.trainableWeights.map((w) => w.read() as tf.Variable), xCpu],
       );
-      expect(ours.value.dataSync()[0]).toBeCloseTo(reference.value.dataSync()[0]!, 3);
+      expect(ours.loss).toBeCloseTo(reference.value.dataSync()[0]!, 3);
       for (const weight of model.trainableWeights) {
-        const name = weight.originalName.replace(/_\d+$/, '');
-        const mine = oursByName.get(name.replace('depthwise_kernel', 'kernel'));
-        expect(mine, name).toBeDefined();
+        const name = weight.originalName.replace(/_\d+$/, '').replace('depthwise_kernel', 'kernel');
+        const got = ours.byName.get(name);
+        expect(got, name).toBeDefined();
         const want = reference.grads[(weight.read() as tf.Variable).name]!.dataSync();
-        const got = Float32Array.from((mine as number[]).flat(4) as number[]);
-        expect(got.length).toBe(want.length);
+        expect(got!.length).toBe(want.length);
         const scale = Math.max(...Array.from(want, Math.abs), 1e-3);
-        want.forEach((w, i) => expect(Math.abs(got[i]! - w) / scale, `${name}[${i}]`).toBeLessThan(1e-4));
+        want.forEach((w, i) => expect(Math.abs(got![i]! - w) / scale, `${name}[${i}]`).toBeLessThan(1e-4));
       }
       const wantInput = reference.grads[xCpu.name]!.dataSync();
       const inputScale = Math.max(...Array.from(wantInput, Math.abs));
-      wantInput.forEach((w, i) => expect(Math.abs(oursInput[i]! - w) / inputScale).toBeLessThan(1e-4));
+      wantInput.forEach((w, i) => expect(Math.abs(ours.input[i]! - w) / inputScale).toBeLessThan(1e-4));
     } finally {
       await tf.setBackend('wasm');
-      trainable.dispose();
     }
   });
 });

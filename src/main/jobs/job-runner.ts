@@ -2,7 +2,7 @@ import type { JobEvent, JobKind } from '../../api/jobs';
 import type { Library } from '../library';
 import { importFolders, type ImportOptions } from '../importer/import-folders';
 import type { ResourcePaths } from '../resources';
-import { rankLibrary } from '../triage/ranking';
+import { rankLibrary, type RankProgress } from '../triage/ranking';
 import { retrainHead } from '../triage/retrain';
 import { withModelProcess } from '../triage/model-session';
 import { rollbackTo } from '../triage/rollback';
@@ -107,16 +107,7 @@ export class JobRunner {
       rollback: await rollbackTo(this.library, version, this.resources, {
         actor: this.user,
         signal,
-        onProgress: (p) =>
-          this.emit({
-            type: 'progress',
-            id,
-            kind: 'rollback',
-            phase: p.phase === 'embedding' ? 'ranking' : 'scoring',
-            done: p.embedded,
-            total: p.total,
-            rate: p.rate,
-          }),
+        onProgress: this.rankingProgress(id, 'rollback'),
       }),
     }));
   }
@@ -132,18 +123,22 @@ export class JobRunner {
     return withModelProcess(this.library, (modelProcess) =>
       rankLibrary(this.library, modelProcess, this.resources.defaultModelDir, {
         signal,
-        onProgress: (p) =>
-          this.emit({
-            type: 'progress',
-            id,
-            kind: 'import',
-            phase: p.phase === 'embedding' ? 'ranking' : 'scoring',
-            done: p.embedded,
-            total: p.total,
-            rate: p.rate,
-          }),
+        onProgress: this.rankingProgress(id, 'import'),
       }),
     );
+  }
+
+  private rankingProgress(id: number, kind: JobKind): (progress: RankProgress) => void {
+    return (p) =>
+      this.emit({
+        type: 'progress',
+        id,
+        kind,
+        phase: p.phase === 'embedding' ? 'ranking' : 'scoring',
+        done: p.embedded,
+        total: p.total,
+        rate: p.rate,
+      });
   }
 
   private start(

@@ -190,24 +190,42 @@ function relu6Mask(dy: tf.Tensor, y: tf.Tensor): tf.Tensor {
 }
 
 /**
- * x·W + b, then relu6 if asked, with a hand-written gradient: tfjs differentiates a matrix product into
- * products with a transposed operand, which wasm runs about 6× slower than transposing first.
+ * f(x, w) + b, then relu6 if asked, as one operation with a hand-written gradient: `gradients` gives
+ * ∂L/∂x and ∂L/∂w from g = ∂L/∂(f + b); ∂L/∂b is g summed over every axis but the channels.
  */
-function pointwiseConv(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor, relu6: boolean): tf.Tensor2D {
+function withGradient<X extends tf.Tensor, W extends tf.Tensor>(
+  f: (x: X, w: W) => tf.Tensor,
+  gradients: (g: tf.Tensor, x: X, w: W) => [tf.Tensor, tf.Tensor],
+  relu6: boolean,
+): (x: X, w: W, b: tf.Tensor) => tf.Tensor {
   const op = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
-    const [xs, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, (saved: tf.Tensor[]) => void];
-    const linear = tf.add(tf.matMul(xs, w), b);
+    const [x, w, b, save] = args as [X, W, tf.Tensor, (saved: tf.Tensor[]) => void];
+    const linear = tf.add(f(x, w), b);
     const value = relu6 ? tf.clipByValue(linear, 0, 6) : linear;
-    save([xs, w, value]);
+    save([x, w, value]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xSaved, wSaved, y] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const g = (relu6 ? relu6Mask(dy, y) : dy) as tf.Tensor2D;
-        return [tf.matMul(g, tf.transpose(wSaved)), tf.matMul(tf.transpose(xSaved), g), tf.sum(g, 0)];
+        const [xSaved, wSaved, y] = saved as [X, W, tf.Tensor];
+        const g = relu6 ? relu6Mask(dy, y) : dy;
+        const axes = Array.from({ length: g.rank - 1 }, (_, i) => i);
+        return [...gradients(g, xSaved, wSaved), tf.sum(g, axes)];
       },
     };
   });
+  return (x, w, b) => op(x, w, b);
+}
+
+/**
+ * x·W + b (+ relu6). tfjs would differentiate the product into products with a transposed operand,
+ * which wasm runs about 6× slower than transposing first.
+ */
+function pointwiseConv(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor, relu6: boolean): tf.Tensor2D {
+  const op = withGradient<tf.Tensor2D, tf.Tensor2D>(
+    (xs, w) => tf.matMul(xs, w),
+    (g, xs, w) => [tf.matMul(g, tf.transpose(w)), tf.matMul(tf.transpose(xs), g)],
+    relu6,
+  );
   return op(x, kernel, bias) as tf.Tensor2D;
 }
 
@@ -218,42 +236,20 @@ function pointwiseConv(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor, rel
  * is accumulated tap by tap (a few million multiply-adds a batch).
  */
 function depthwiseConv(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor, relu6: boolean): tf.Tensor4D {
-  const activation = relu6 ? 'relu6' : 'linear';
-  const forward = (xs: tf.Tensor4D, k: tf.Tensor, b: tf.Tensor): tf.Tensor4D =>
-    tf.fused.depthwiseConv2d({
-      x: xs,
-      filter: k as tf.Tensor4D,
-      strides: 1,
-      pad: 'same',
-      bias: b,
-      activation,
-    });
-  if (hasDepthwiseGradients())
-    return relu6
-      ? (tf.clipByValue(
-          tf.add(tf.depthwiseConv2d(x, kernel as tf.Tensor4D, 1, 'same'), bias),
-          0,
-          6,
-        ) as tf.Tensor4D)
-      : (tf.add(tf.depthwiseConv2d(x, kernel as tf.Tensor4D, 1, 'same'), bias) as tf.Tensor4D);
-  const op = tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
-    const [xs, k, b, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, (saved: tf.Tensor[]) => void];
-    const value = forward(xs, k, b);
-    save([xs, k, value]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xSaved, kSaved, y] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-        const g = (relu6 ? relu6Mask(dy, y) : dy) as tf.Tensor4D;
-        return [
-          tf.depthwiseConv2d(g, tf.reverse(kSaved, [0, 1]) as tf.Tensor4D, 1, 'same'),
-          depthwiseKernelGradient(xSaved, g, kSaved.shape),
-          tf.sum(g, [0, 1, 2]),
-        ];
-      },
-    };
-  });
-  return op(x, kernel, bias) as tf.Tensor4D;
+  const convolve = (xs: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D => tf.depthwiseConv2d(xs, k, 1, 'same');
+  if (hasDepthwiseGradients()) {
+    const linear = tf.add(convolve(x, kernel as tf.Tensor4D), bias);
+    return (relu6 ? tf.clipByValue(linear, 0, 6) : linear) as tf.Tensor4D;
+  }
+  const op = withGradient<tf.Tensor4D, tf.Tensor4D>(
+    convolve,
+    (g, xs, k) => [
+      convolve(g as tf.Tensor4D, tf.reverse(k, [0, 1]) as tf.Tensor4D),
+      depthwiseKernelGradient(xs, g as tf.Tensor4D, k.shape),
+    ],
+    relu6,
+  );
+  return op(x, kernel as tf.Tensor4D, bias) as tf.Tensor4D;
 }
 
 function hasDepthwiseGradients(): boolean {
