@@ -29,3 +29,6 @@ export const apiChannels = {
 
 /** Main → window: progress and outcomes of jobs (src/api/jobs.ts). */
 export const JOB_EVENT_CHANNEL = 'job:event';
+
+/** The scheme main serves stored images on (src/main/image-protocol.ts). */
+export const IMAGE_SCHEME = 'triage-image';

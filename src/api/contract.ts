@@ -265,6 +265,8 @@ export type ApiResponse<K extends ApiCallName> = z.output<(typeof apiCalls)[K]['
 export type TriageApi = {
   [K in ApiCallName]: (request: ApiRequest<K>) => Promise<ApiResponse<K>>;
 } & {
+  /** The URL of a stored image or its thumbnail, served by main from the library (no file paths). */
+  imageUrl(kind: 'image' | 'thumb', imageId: number): string;
   /** Calls `listener` with each job's progress and outcome; returns the function that stops it. */
   onJobEvent(listener: (event: JobEvent) => void): () => void;
 };

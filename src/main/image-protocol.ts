@@ -7,9 +7,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { IMAGE_SCHEME } from '../api/channels';
 import type { Library } from './library';
 
-export const IMAGE_SCHEME = 'triage-image';
+export { IMAGE_SCHEME };
 
 export interface ImageResponse {
   status: 200 | 400 | 403 | 404;

@@ -4,7 +4,7 @@
  * request.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { apiChannels, JOB_EVENT_CHANNEL } from '../api/channels';
+import { apiChannels, IMAGE_SCHEME, JOB_EVENT_CHANNEL } from '../api/channels';
 import type { TriageApi } from '../api/contract';
 import type { JobEvent } from '../api/jobs';
 
@@ -15,6 +15,7 @@ const api = {
       (request: unknown): Promise<unknown> => ipcRenderer.invoke(channel, request),
     ]),
   ),
+  imageUrl: (kind: 'image' | 'thumb', imageId: number): string => `${IMAGE_SCHEME}://${kind}/${imageId}`,
   // The listener gets the event's payload only: the IpcRendererEvent (with its sender) stays here.
   onJobEvent: (listener: (event: JobEvent) => void): (() => void) => {
     const forward = (_event: unknown, payload: JobEvent): void => listener(payload);

@@ -18,6 +18,12 @@ import {
 } from '../../src/main/api-handlers';
 import { JobRunner } from '../../src/main/jobs/job-runner';
 import { resourcePaths } from '../../src/main/resources';
+import { IMAGE_SCHEME, serveImage } from '../../src/main/image-protocol';
+import { importFolders } from '../../src/main/importer/import-folders';
+import { ModelProcess } from '../../src/main/model/process/host';
+import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
+import { rankLibrary } from '../../src/main/triage/ranking';
+import { HAM_FIXTURES } from '../helpers/temp-dirs';
 import { openLibrary, type Library } from '../../src/main/library';
 import { serveDirectory, type StaticServer } from './static-server';
 
@@ -45,12 +51,17 @@ async function openApp(handlers: ApiHandlers): Promise<{ page: Page; errors: str
       api?: unknown;
       __triageInvoke(channel: string, request: unknown): Promise<unknown>;
     };
-    host.api = Object.fromEntries(
-      Object.entries(channels).map(([name, channel]) => [
-        name,
-        (request: unknown) => host.__triageInvoke(channel, request),
-      ]),
-    );
+    host.api = {
+      ...Object.fromEntries(
+        Object.entries(channels).map(([name, channel]) => [
+          name,
+          (request: unknown) => host.__triageInvoke(channel, request),
+        ]),
+      ),
+      // Served by the test's server through the app's own image protocol handler.
+      imageUrl: (kind: string, imageId: number) => `/__images/${kind}/${imageId}`,
+      onJobEvent: () => () => undefined,
+    };
   }, apiChannels);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -88,27 +99,28 @@ beforeAll(async () => {
 
   dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-library-'));
   library = openLibrary(dataDir);
-  const patient = library.patients.ensurePatient('P-0001');
-  const study = library.patients.ensureStudy(patient.id, 'First visit');
-  const imageIds = [1, 2, 3].map((n) =>
-    library.images.insert({
-      studyId: study.id,
-      sha256: String(n).repeat(64),
-      originalPath: `/photos/lesion-${n}.jpg`,
-      originalName: `lesion-${n}.jpg`,
-      format: 'jpeg',
-      width: 600,
-      height: 450,
-      orientation: null,
-      bytes: 1000 * n,
-      capturedAt: null,
-      bodySite: null,
-      lesionId: null,
-    }),
+  await importFolders(library, {
+    folders: [HAM_FIXTURES],
+    patient: 'P-0001',
+    study: 'First visit',
+    actor: 'e2e',
+  });
+  const [firstImage] = library.db.prepare('SELECT id FROM images ORDER BY id').pluck().all() as number[];
+  library.labels.add({ imageId: firstImage!, melanoma: false, diagnosis: 'nv', labeledBy: 'e2e test' });
+  const resources = resourcePaths();
+  const modelProcess = new ModelProcess(
+    modelProcessConfig(resources, 'wasm', currentModel(library, resources)),
   );
-  library.labels.add({ imageId: imageIds[0]!, melanoma: false, diagnosis: 'nv', labeledBy: 'e2e test' });
+  try {
+    await rankLibrary(library, modelProcess, resources.defaultModelDir);
+  } finally {
+    modelProcess.close();
+  }
 
-  server = await serveDirectory(join(outDir, 'renderer'));
+  server = await serveDirectory(join(outDir, 'renderer'), {
+    prefix: '/__images/',
+    handle: (rest) => serveImage(library, `${IMAGE_SCHEME}://${rest}`),
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -147,11 +159,12 @@ describe('renderer', () => {
 
   it('shows the open library: its folder, schema version and counts', async () => {
     const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    await page.getByRole('tab', { name: 'Library' }).click();
     const info = library.info();
 
     await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(info.dataDir);
     expect(info.dataDir).toBe(resolve(dataDir));
-    expect(await page.getByTestId('count-images').textContent()).toBe('3');
+    expect(await page.getByTestId('count-images').textContent()).toBe('4');
     expect(await page.getByTestId('count-labeled-images').textContent()).toBe('1');
     expect(await page.getByTestId('count-patients').textContent()).toBe('1');
     expect(await page.getByTestId('count-studies').textContent()).toBe('1');
@@ -174,6 +187,7 @@ describe('renderer', () => {
       },
     });
 
+    await page.getByRole('tab', { name: 'Library' }).click();
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('the library is locked by another process');
     expect(await alert.textContent()).toContain('Could not read the library');
@@ -181,7 +195,41 @@ describe('renderer', () => {
 
     failing = false;
     await page.getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(() => page.getByTestId('count-images').textContent()).toBe('3');
+    await expect.poll(() => page.getByTestId('count-images').textContent()).toBe('4');
+    await page.context().close();
+  });
+
+  it('shows the ranked queue with thumbnails, probabilities, flags and labels; "label next" hides labeled images', async () => {
+    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    const entries = page.getByTestId('queue-entry');
+    await expect.poll(() => entries.count()).toBe(4);
+    const probabilities = await page.getByTestId('probability').allTextContents();
+    const values = probabilities.map((p) => Number.parseFloat(p));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    const model = library.models.active()!;
+    expect(await page.getByTestId('queue-model').textContent()).toContain(model.version);
+    expect(await page.getByText('Not melanoma (nv)').count()).toBe(1);
+    const suspicious = library.db
+      .prepare('SELECT count(*) FROM predictions WHERE model_id = ? AND probability >= ?')
+      .pluck()
+      .get(model.id, model.threshold) as number;
+    expect(await page.getByText('Suspicious', { exact: true }).count()).toBe(suspicious);
+    // Every thumbnail came through the image protocol and decoded.
+    await expect
+      .poll(() =>
+        page.$$eval(
+          'img',
+          (images) =>
+            images.filter((i) => (i as unknown as { naturalWidth: number }).naturalWidth > 0).length,
+        ),
+      )
+      .toBe(4);
+    await page.screenshot({ path: join(screenshotDir, 'queue.png') });
+
+    await page.getByRole('button', { name: 'Label next' }).click();
+    await expect.poll(() => entries.count()).toBe(3);
+    expect(await page.getByText('Not melanoma (nv)').count()).toBe(0);
+    expect(errors).toEqual([]);
     await page.context().close();
   });
 });

@@ -19,9 +19,23 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveDirectory(root: string): Promise<StaticServer> {
+/** Answers requests under one path prefix from code instead of files (the images, in the e2e test). */
+export interface DynamicRoute {
+  prefix: string;
+  handle(pathname: string): Promise<{ status: number; contentType: string; body: Buffer | string }>;
+}
+
+export async function serveDirectory(root: string, route?: DynamicRoute): Promise<StaticServer> {
   const server: Server = createServer((request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+    if (route && pathname.startsWith(route.prefix)) {
+      void route.handle(pathname.slice(route.prefix.length)).then(
+        ({ status, contentType, body }) =>
+          response.writeHead(status, { 'content-type': contentType }).end(body),
+        (error: unknown) => response.writeHead(500).end(String(error)),
+      );
+      return;
+    }
     // Chromium asks every http origin for a favicon; Electron, loading file://, does not. Not an error.
     if (pathname === '/favicon.ico') {
       response.writeHead(204).end();

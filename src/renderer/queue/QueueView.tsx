@@ -1,0 +1,129 @@
+import {
+  Box,
+  Card,
+  CardContent,
+  CardMedia,
+  Chip,
+  FormControlLabel,
+  Stack,
+  Switch,
+  ToggleButton,
+  ToggleButtonGroup,
+  Typography,
+} from '@mui/material';
+import { useMemo, useState, type JSX } from 'react';
+import type { ApiRequest, QueueEntry } from '../../api/contract';
+import { CallStateView } from '../CallStateView';
+import { useApiCall } from '../useApi';
+
+/** Images shown at once; the queue itself can hold far more. */
+const PAGE = 200;
+
+/** The ranked images: most suspicious first, or the unlabeled ones the model is least sure about. */
+export function QueueView(): JSX.Element {
+  const [order, setOrder] = useState<'probability' | 'uncertainty'>('probability');
+  const [unlabeledOnly, setUnlabeledOnly] = useState(false);
+  const [suspiciousOnly, setSuspiciousOnly] = useState(false);
+  const request = useMemo<ApiRequest<'queue'>>(
+    () => ({
+      order,
+      limit: PAGE,
+      ...(unlabeledOnly || order === 'uncertainty' ? { labeled: false } : {}),
+      ...(suspiciousOnly ? { suspicious: true } : {}),
+    }),
+    [order, unlabeledOnly, suspiciousOnly],
+  );
+  const { state, reload } = useApiCall('queue', request);
+  return (
+    <Stack spacing={2}>
+      <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+        <ToggleButtonGroup
+          exclusive
+          size="small"
+          value={order}
+          onChange={(_event, value: typeof order | null) => value && setOrder(value)}
+          aria-label="Order"
+        >
+          <ToggleButton value="probability">Most suspicious first</ToggleButton>
+          <ToggleButton value="uncertainty">Label next</ToggleButton>
+        </ToggleButtonGroup>
+        <FormControlLabel
+          control={<Switch checked={unlabeledOnly} onChange={(e) => setUnlabeledOnly(e.target.checked)} />}
+          label="Unlabeled only"
+        />
+        <FormControlLabel
+          control={<Switch checked={suspiciousOnly} onChange={(e) => setSuspiciousOnly(e.target.checked)} />}
+          label="Suspicious only"
+        />
+      </Stack>
+      <CallStateView state={state} reload={reload} busyLabel="Ranking" errorTitle="Could not load the queue">
+        {(page) => (
+          <>
+            <Typography variant="body2" color="text.secondary" data-testid="queue-model">
+              Model {page.model} · suspicious at {(100 * page.threshold).toFixed(1)} % and above ·{' '}
+              {page.entries.length} image(s)
+            </Typography>
+            {page.entries.length === 0 ? (
+              <Typography sx={{ py: 4 }}>No images match. Import a folder to start.</Typography>
+            ) : (
+              <Box
+                component="ol"
+                aria-label="Ranked images"
+                sx={{
+                  display: 'grid',
+                  gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
+                  gap: 2,
+                  listStyle: 'none',
+                  p: 0,
+                  m: 0,
+                }}
+              >
+                {page.entries.map((entry, rank) => (
+                  <QueueCard key={entry.imageId} entry={entry} rank={rank + 1} />
+                ))}
+              </Box>
+            )}
+          </>
+        )}
+      </CallStateView>
+    </Stack>
+  );
+}
+
+function QueueCard({ entry, rank }: { entry: QueueEntry; rank: number }): JSX.Element {
+  const label =
+    entry.melanoma === null
+      ? { text: 'Unlabeled', color: 'default' as const }
+      : entry.melanoma
+        ? { text: 'Melanoma', color: 'error' as const }
+        : {
+            text: `Not melanoma${entry.diagnosis ? ` (${entry.diagnosis})` : ''}`,
+            color: 'success' as const,
+          };
+  return (
+    <Card component="li" variant="outlined" data-testid="queue-entry" data-image-id={entry.imageId}>
+      <CardMedia
+        component="img"
+        height="135"
+        image={window.api?.imageUrl('thumb', entry.imageId)}
+        alt={`Thumbnail of ${entry.fileName}`}
+        sx={{ objectFit: 'cover' }}
+      />
+      <CardContent sx={{ p: 1.5, '&:last-child': { pb: 1.5 } }}>
+        <Typography variant="subtitle2" noWrap title={entry.fileName}>
+          {rank}. {entry.fileName}
+        </Typography>
+        <Typography variant="body2" color="text.secondary" noWrap>
+          {entry.patient} · {entry.study}
+        </Typography>
+        <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap', gap: 0.5 }}>
+          <Typography variant="h6" component="span" data-testid="probability">
+            {(100 * entry.probability).toFixed(1)} %
+          </Typography>
+          {entry.suspicious && <Chip size="small" color="warning" label="Suspicious" />}
+          <Chip size="small" variant="outlined" color={label.color} label={label.text} />
+        </Stack>
+      </CardContent>
+    </Card>
+  );
+}
