@@ -20,9 +20,7 @@ import { JobRunner } from '../../src/main/jobs/job-runner';
 import { resourcePaths } from '../../src/main/resources';
 import { IMAGE_SCHEME, serveImage } from '../../src/main/image-protocol';
 import { importFolders } from '../../src/main/importer/import-folders';
-import { ModelProcess } from '../../src/main/model/process/host';
-import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
-import { rankLibrary } from '../../src/main/triage/ranking';
+import { rankCurrent } from '../../src/main/triage/model-session';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 import { openLibrary, type Library } from '../../src/main/library';
 import { serveDirectory, type StaticServer } from './static-server';
@@ -107,15 +105,7 @@ beforeAll(async () => {
   });
   const [firstImage] = library.db.prepare('SELECT id FROM images ORDER BY id').pluck().all() as number[];
   library.labels.add({ imageId: firstImage!, melanoma: false, diagnosis: 'nv', labeledBy: 'e2e test' });
-  const resources = resourcePaths();
-  const modelProcess = new ModelProcess(
-    modelProcessConfig(resources, 'wasm', currentModel(library, resources)),
-  );
-  try {
-    await rankLibrary(library, modelProcess, resources.defaultModelDir);
-  } finally {
-    modelProcess.close();
-  }
+  await rankCurrent(library);
 
   server = await serveDirectory(join(outDir, 'renderer'), {
     prefix: '/__images/',

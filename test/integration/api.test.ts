@@ -4,12 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCalls, type ApiCallName, type ApiRequest, type ApiResponse } from '../../src/api/contract';
 import { createApiHandlers, createChannelHandlers } from '../../src/main/api-handlers';
-import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
+import { rankCurrent } from '../../src/main/triage/model-session';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
-import { ModelProcess } from '../../src/main/model/process/host';
 import { resourcePaths } from '../../src/main/resources';
-import { rankLibrary } from '../../src/main/triage/ranking';
 import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
 import { JobEventSchema, type JobEvent } from '../../src/api/jobs';
 import { JobRunner } from '../../src/main/jobs/job-runner';
@@ -44,14 +42,7 @@ beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-api-'));
   library = openLibrary(path.join(root, 'library'));
   await importFolders(library, { folders: [HAM_FIXTURES], patient: 'P-7', study: 'visit 1', actor: 'test' });
-  const modelProcess = new ModelProcess(
-    modelProcessConfig(resources, 'wasm', currentModel(library, resources)),
-  );
-  try {
-    await rankLibrary(library, modelProcess, resources.defaultModelDir);
-  } finally {
-    modelProcess.close();
-  }
+  await rankCurrent(library);
   newFolder = path.join(root, 'new photos');
   fs.mkdirSync(newFolder);
   fs.copyFileSync(path.join(SHARED_IMAGES, 'ISIC_0024311.jpg'), path.join(newFolder, 'ISIC_0024311.jpg'));

@@ -6,26 +6,24 @@ import type { QueueEntry } from '../library/predictions';
 import { modelDir, readModelFiles } from '../model/registry';
 import { evaluateFolder } from '../triage/evaluate-folder';
 import { retrainHead } from '../triage/retrain';
-import { rankLibrary, type RankReport } from '../triage/ranking';
+import type { RankReport } from '../triage/ranking';
 import { rollbackTo } from '../triage/rollback';
 import { resourcePaths } from '../resources';
 import { actorOption, libraryCommand, withCancellation } from './command';
 import { defaultDataDir } from './data-dir';
-import { currentModel, withModelProcess, type ModelLocation } from '../triage/model-session';
+import { currentModel, rankCurrent, withModelProcess, type ModelLocation } from '../triage/model-session';
 import { EXIT, UsageError, type Output } from './output';
 
 /** Embeds what is missing and scores every image with the active model. */
 export function rankWithModel(library: Library, signal?: AbortSignal): Promise<RankReport> {
-  return withModelProcess(library, (modelProcess, resources) =>
-    rankLibrary(library, modelProcess, resources.defaultModelDir, {
-      signal,
-      onProgress: (p) => {
-        if (p.phase === 'embedding' && p.embedded % 100 === 0 && p.total > 0) {
-          process.stderr.write(`embedding: ${p.embedded}/${p.total} (${p.rate.toFixed(1)} images/s)\n`);
-        }
-      },
-    }),
-  );
+  return rankCurrent(library, {
+    signal,
+    onProgress: (p) => {
+      if (p.phase === 'embedding' && p.embedded % 100 === 0 && p.total > 0) {
+        process.stderr.write(`embedding: ${p.embedded}/${p.total} (${p.rate.toFixed(1)} images/s)\n`);
+      }
+    },
+  });
 }
 
 export function rankingSummary(report: RankReport): string {

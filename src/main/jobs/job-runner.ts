@@ -2,9 +2,9 @@ import type { JobEvent, JobKind } from '../../api/jobs';
 import type { Library } from '../library';
 import { importFolders, type ImportOptions } from '../importer/import-folders';
 import type { ResourcePaths } from '../resources';
-import { rankLibrary, type RankProgress } from '../triage/ranking';
+import type { RankProgress, RankReport } from '../triage/ranking';
 import { retrainHead } from '../triage/retrain';
-import { withModelProcess } from '../triage/model-session';
+import { rankCurrent, withModelProcess } from '../triage/model-session';
 import { rollbackTo } from '../triage/rollback';
 
 /**
@@ -119,13 +119,8 @@ export class JobRunner {
     return true;
   }
 
-  private rank(id: number, signal: AbortSignal): ReturnType<typeof rankLibrary> {
-    return withModelProcess(this.library, (modelProcess) =>
-      rankLibrary(this.library, modelProcess, this.resources.defaultModelDir, {
-        signal,
-        onProgress: this.rankingProgress(id, 'import'),
-      }),
-    );
+  private rank(id: number, signal: AbortSignal): Promise<RankReport> {
+    return rankCurrent(this.library, { signal, onProgress: this.rankingProgress(id, 'import') });
   }
 
   private rankingProgress(id: number, kind: JobKind): (progress: RankProgress) => void {

@@ -3,6 +3,7 @@ import { ModelProcess } from '../model/process/host';
 import type { ModelProcessConfig } from '../model/process/protocol';
 import { activeModel, modelDir, readShippedModel, topConfig, type ModelArtifact } from '../model/registry';
 import { resourcePaths, type ResourcePaths } from '../resources';
+import { rankLibrary, type RankProgress, type RankReport } from './ranking';
 
 /** A model and the folder its files are in. */
 export interface ModelLocation {
@@ -48,4 +49,14 @@ export async function withModelProcess<T>(
   } finally {
     modelProcess.close();
   }
+}
+
+/** Embeds what is missing and scores every image with the active model, in a model process of its own. */
+export function rankCurrent(
+  library: Library,
+  options: { signal?: AbortSignal; onProgress?: (progress: RankProgress) => void } = {},
+): Promise<RankReport> {
+  return withModelProcess(library, (modelProcess, resources) =>
+    rankLibrary(library, modelProcess, resources.defaultModelDir, options),
+  );
 }

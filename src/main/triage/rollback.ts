@@ -1,8 +1,8 @@
 import type { Library } from '../library';
 import { activeModel } from '../model/registry';
 import type { ResourcePaths } from '../resources';
-import { withModelProcess } from './model-session';
-import { rankLibrary, rescore, type RankProgress } from './ranking';
+import { rankCurrent } from './model-session';
+import { rescore, type RankProgress } from './ranking';
 
 /**
  * Makes a stored model version active again and re-scores the library with it. A model whose
@@ -21,11 +21,7 @@ export async function rollbackTo(
   const { artifact } = activeModel(library, resources.defaultModelDir);
   const rescored =
     library.embeddings.missing(artifact.backbone).length > 0
-      ? (
-          await withModelProcess(library, (modelProcess) =>
-            rankLibrary(library, modelProcess, resources.defaultModelDir, options),
-          )
-        ).scored
+      ? (await rankCurrent(library, options)).scored
       : rescore(library, record, artifact);
   return { active: record.version, rescored };
 }
