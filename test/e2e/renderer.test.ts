@@ -222,4 +222,39 @@ describe('renderer', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('opens an image and labels it from the keyboard, saved at once, with undo and next', async () => {
+    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    const first = page.getByTestId('queue-entry').first();
+    await expect.poll(() => first.count()).toBe(1);
+    const imageId = Number(await first.getAttribute('data-image-id'));
+    await first.getByRole('button').click();
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByText('Image 1 of 4').count()).toBe(1);
+    const history = dialog.getByRole('list', { name: 'Label history' });
+
+    await page.keyboard.press('m');
+    await expect.poll(() => history.textContent()).toContain('Melanoma (mel)');
+    await page.keyboard.press('h');
+    await expect.poll(() => history.textContent()).toContain('Melanoma (mel), histopathology');
+    expect(library.labels.current(imageId)).toMatchObject({
+      melanoma: true,
+      diagnosis: 'mel',
+      confirmedBy: 'histopathology',
+      labeledBy: 'dr-test',
+    });
+    await page.screenshot({ path: join(screenshotDir, 'image.png') });
+
+    await page.keyboard.press('u');
+    await expect.poll(() => library.labels.current(imageId)?.confirmedBy).toBeNull();
+    expect(library.labels.history(imageId)).toHaveLength(3);
+
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => dialog.getByText('Image 2 of 4').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => first.getByText('Melanoma', { exact: true }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -1,6 +1,7 @@
 import {
   Box,
   Card,
+  CardActionArea,
   CardContent,
   CardMedia,
   Chip,
@@ -11,9 +12,10 @@ import {
   ToggleButtonGroup,
   Typography,
 } from '@mui/material';
-import { useMemo, useState, type JSX } from 'react';
+import { useCallback, useMemo, useState, type JSX } from 'react';
 import type { ApiRequest, QueueEntry } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
+import { ImageView } from '../image/ImageView';
 import { useApiCall } from '../useApi';
 
 /** Images shown at once; the queue itself can hold far more. */
@@ -34,6 +36,19 @@ export function QueueView(): JSX.Element {
     [order, unlabeledOnly, suspiciousOnly],
   );
   const { state, reload } = useApiCall('queue', request);
+  const [selected, setSelected] = useState<number | null>(null);
+  // The order to step through with ←/→: the last page shown, kept while a new one loads.
+  const [stepOrder, setStepOrder] = useState<number[]>([]);
+  const ids = state.status === 'ok' ? state.data.entries.map((e) => e.imageId) : stepOrder;
+  if (state.status === 'ok' && ids.join() !== stepOrder.join()) setStepOrder(ids);
+  const move = useCallback(
+    (step: -1 | 1) =>
+      setSelected((id) => {
+        const at = id === null ? -1 : ids.indexOf(id);
+        return ids[Math.min(Math.max(at + step, 0), ids.length - 1)] ?? id;
+      }),
+    [ids],
+  );
   return (
     <Stack spacing={2}>
       <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
@@ -79,18 +94,40 @@ export function QueueView(): JSX.Element {
                 }}
               >
                 {page.entries.map((entry, rank) => (
-                  <QueueCard key={entry.imageId} entry={entry} rank={rank + 1} />
+                  <QueueCard
+                    key={entry.imageId}
+                    entry={entry}
+                    rank={rank + 1}
+                    onOpen={() => setSelected(entry.imageId)}
+                  />
                 ))}
               </Box>
             )}
           </>
         )}
       </CallStateView>
+      {selected !== null && (
+        <ImageView
+          imageId={selected}
+          position={`${ids.indexOf(selected) + 1} of ${ids.length}`}
+          onMove={move}
+          onClose={() => setSelected(null)}
+          onLabeled={reload}
+        />
+      )}
     </Stack>
   );
 }
 
-function QueueCard({ entry, rank }: { entry: QueueEntry; rank: number }): JSX.Element {
+function QueueCard({
+  entry,
+  rank,
+  onOpen,
+}: {
+  entry: QueueEntry;
+  rank: number;
+  onOpen: () => void;
+}): JSX.Element {
   const label =
     entry.melanoma === null
       ? { text: 'Unlabeled', color: 'default' as const }
@@ -102,28 +139,30 @@ function QueueCard({ entry, rank }: { entry: QueueEntry; rank: number }): JSX.El
           };
   return (
     <Card component="li" variant="outlined" data-testid="queue-entry" data-image-id={entry.imageId}>
-      <CardMedia
-        component="img"
-        height="135"
-        image={window.api?.imageUrl('thumb', entry.imageId)}
-        alt={`Thumbnail of ${entry.fileName}`}
-        sx={{ objectFit: 'cover' }}
-      />
-      <CardContent sx={{ p: 1.5, '&:last-child': { pb: 1.5 } }}>
-        <Typography variant="subtitle2" noWrap title={entry.fileName}>
-          {rank}. {entry.fileName}
-        </Typography>
-        <Typography variant="body2" color="text.secondary" noWrap>
-          {entry.patient} · {entry.study}
-        </Typography>
-        <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap', gap: 0.5 }}>
-          <Typography variant="h6" component="span" data-testid="probability">
-            {(100 * entry.probability).toFixed(1)} %
+      <CardActionArea onClick={onOpen} aria-label={`Open ${entry.fileName}`}>
+        <CardMedia
+          component="img"
+          height="135"
+          image={window.api?.imageUrl('thumb', entry.imageId)}
+          alt={`Thumbnail of ${entry.fileName}`}
+          sx={{ objectFit: 'cover' }}
+        />
+        <CardContent sx={{ p: 1.5, '&:last-child': { pb: 1.5 } }}>
+          <Typography variant="subtitle2" noWrap title={entry.fileName}>
+            {rank}. {entry.fileName}
           </Typography>
-          {entry.suspicious && <Chip size="small" color="warning" label="Suspicious" />}
-          <Chip size="small" variant="outlined" color={label.color} label={label.text} />
-        </Stack>
-      </CardContent>
+          <Typography variant="body2" color="text.secondary" noWrap>
+            {entry.patient} · {entry.study}
+          </Typography>
+          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap', gap: 0.5 }}>
+            <Typography variant="h6" component="span" data-testid="probability">
+              {(100 * entry.probability).toFixed(1)} %
+            </Typography>
+            {entry.suspicious && <Chip size="small" color="warning" label="Suspicious" />}
+            <Chip size="small" variant="outlined" color={label.color} label={label.text} />
+          </Stack>
+        </CardContent>
+      </CardActionArea>
     </Card>
   );
 }

@@ -1,0 +1,207 @@
+import {
+  Box,
+  Button,
+  List,
+  ListItem,
+  ListItemText,
+  MenuItem,
+  Stack,
+  TextField,
+  ToggleButton,
+  ToggleButtonGroup,
+  Typography,
+} from '@mui/material';
+import { useCallback, useEffect, useState, type JSX } from 'react';
+import type { ImageDetail, LabelRequest } from '../../api/contract';
+import { CONFIRMATIONS, DIAGNOSES, type Confirmation } from '../../api/labels';
+
+/** The keys that label, shown beside their buttons. */
+const CONFIRMATION_KEYS: Record<Confirmation, string> = {
+  histopathology: 'H',
+  consensus: 'C',
+  'follow-up': 'F',
+  confocal: 'O',
+  clinical: 'L',
+};
+
+type Current = ImageDetail['labels'][number] | undefined;
+
+/**
+ * Ground truth for one image, saved at once on each choice: M melanoma, N not melanoma, H/C/F/O/L how
+ * it was confirmed, U undo (the previous label again: labels are never erased, only superseded).
+ */
+export function LabelPanel({
+  detail,
+  onSaved,
+  onError,
+}: {
+  detail: ImageDetail;
+  onSaved: () => void;
+  onError: (message: string) => void;
+}): JSX.Element {
+  const history = detail.labels;
+  const current: Current = history.at(-1);
+  const [saving, setSaving] = useState(false);
+
+  const save = useCallback(
+    (label: Omit<LabelRequest, 'imageId'>) => {
+      const api = window.api;
+      if (saving || !api) return;
+      setSaving(true);
+      api.saveLabel({ imageId: detail.id, ...withoutNulls(label) }).then(
+        () => {
+          setSaving(false);
+          onSaved();
+        },
+        (error: unknown) => {
+          setSaving(false);
+          onError(error instanceof Error ? error.message : String(error));
+        },
+      );
+    },
+    [detail.id, saving, onSaved, onError],
+  );
+  const keep = (c: Current): Omit<LabelRequest, 'imageId' | 'melanoma'> => ({
+    confirmedBy: c?.confirmedBy ?? undefined,
+    confirmedAt: c?.confirmedAt ?? undefined,
+    note: c?.note ?? undefined,
+  });
+  const melanoma = (): void => save({ ...keep(current), melanoma: true, diagnosis: 'mel' });
+  const notMelanoma = (): void =>
+    save({
+      ...keep(current),
+      melanoma: false,
+      diagnosis: current?.diagnosis && current.diagnosis !== 'mel' ? current.diagnosis : undefined,
+    });
+  const confirm = (confirmedBy: Confirmation): void => {
+    if (current)
+      save({
+        ...keep(current),
+        melanoma: current.melanoma,
+        diagnosis: current.diagnosis ?? undefined,
+        confirmedBy,
+      });
+    else onError('Say melanoma (M) or not (N) first, then how it was confirmed.');
+  };
+  const previous = history.at(-2);
+  const undo = (): void => {
+    if (previous)
+      save({ ...keep(previous), melanoma: previous.melanoma, diagnosis: previous.diagnosis ?? undefined });
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      const key = event.key.toUpperCase();
+      if (key === 'M') melanoma();
+      else if (key === 'N') notMelanoma();
+      else if (key === 'U') undo();
+      else {
+        const confirmation = CONFIRMATIONS.find((c) => CONFIRMATION_KEYS[c] === key);
+        if (confirmation) confirm(confirmation);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <Stack spacing={1.5} aria-label="Label">
+      <Typography variant="overline" component="h2">
+        Ground truth
+      </Typography>
+      <ToggleButtonGroup
+        exclusive
+        value={current ? String(current.melanoma) : null}
+        aria-label="Melanoma"
+        disabled={saving}
+      >
+        <ToggleButton value="true" color="error" onClick={melanoma}>
+          Melanoma (M)
+        </ToggleButton>
+        <ToggleButton value="false" color="success" onClick={notMelanoma}>
+          Not melanoma (N)
+        </ToggleButton>
+      </ToggleButtonGroup>
+      <TextField
+        select
+        size="small"
+        label="Diagnosis"
+        value={current?.diagnosis ?? ''}
+        disabled={!current || current.melanoma || saving}
+        onChange={(e) =>
+          save({ ...keep(current), melanoma: false, diagnosis: e.target.value as LabelRequest['diagnosis'] })
+        }
+      >
+        {DIAGNOSES.filter((d) => d !== 'mel').map((d) => (
+          <MenuItem key={d} value={d}>
+            {d}
+          </MenuItem>
+        ))}
+      </TextField>
+      <ToggleButtonGroup
+        exclusive
+        size="small"
+        value={current?.confirmedBy ?? null}
+        aria-label="How confirmed"
+        disabled={saving}
+      >
+        {CONFIRMATIONS.map((c) => (
+          <ToggleButton key={c} value={c} onClick={() => confirm(c)}>
+            {c} ({CONFIRMATION_KEYS[c]})
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+      <TextField
+        key={`${detail.id}-${current?.id ?? 0}`}
+        size="small"
+        label="Note"
+        multiline
+        defaultValue={current?.note ?? ''}
+        disabled={!current || saving}
+        onBlur={(e) => {
+          if (current && e.target.value !== (current.note ?? '')) {
+            save({
+              ...keep(current),
+              melanoma: current.melanoma,
+              diagnosis: current.diagnosis ?? undefined,
+              note: e.target.value || undefined,
+            });
+          }
+        }}
+      />
+      <Box>
+        <Button size="small" onClick={undo} disabled={!previous || saving}>
+          Undo (U)
+        </Button>
+      </Box>
+      <Typography variant="overline" component="h3">
+        History
+      </Typography>
+      {history.length === 0 ? (
+        <Typography variant="body2" color="text.secondary">
+          Not labeled yet.
+        </Typography>
+      ) : (
+        <List dense aria-label="Label history" sx={{ py: 0 }}>
+          {[...history].reverse().map((l) => (
+            <ListItem key={l.id} disableGutters>
+              <ListItemText
+                primary={`${l.melanoma ? 'Melanoma' : 'Not melanoma'}${l.diagnosis ? ` (${l.diagnosis})` : ''}${l.confirmedBy ? `, ${l.confirmedBy}` : ''}`}
+                secondary={`${l.labeledBy}, ${l.labeledAt}${l.note ? ` — ${l.note}` : ''}`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </Stack>
+  );
+}
+
+function withoutNulls(label: Omit<LabelRequest, 'imageId'>): Omit<LabelRequest, 'imageId'> {
+  return Object.fromEntries(Object.entries(label).filter(([, v]) => v !== undefined && v !== null)) as Omit<
+    LabelRequest,
+    'imageId'
+  >;
+}
