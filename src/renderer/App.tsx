@@ -9,16 +9,20 @@ import {
   Typography,
   createTheme,
 } from '@mui/material';
-import { useState, type JSX } from 'react';
+import { useCallback, useState, type JSX } from 'react';
+import { ImportView } from './import/ImportView';
 import { LibraryPanel } from './library/LibraryPanel';
 import { QueueView } from './queue/QueueView';
 
 const theme = createTheme({ palette: { mode: 'light' } });
 
-type Screen = 'queue' | 'library';
+type Screen = 'queue' | 'import' | 'library';
 
 export function App(): JSX.Element {
   const [screen, setScreen] = useState<Screen>('queue');
+  // Bumped when an import finishes, so the queue and the library counts load afresh.
+  const [generation, setGeneration] = useState(0);
+  const imported = useCallback(() => setGeneration((g) => g + 1), []);
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />
@@ -35,12 +39,18 @@ export function App(): JSX.Element {
             aria-label="Screens"
           >
             <Tab value="queue" label="Triage queue" />
+            <Tab value="import" label="Import" />
             <Tab value="library" label="Library" />
           </Tabs>
         </Toolbar>
       </AppBar>
       <Container maxWidth="lg" sx={{ py: 3 }}>
-        {screen === 'queue' ? <QueueView /> : <LibraryPanel />}
+        {screen === 'queue' && <QueueView key={generation} />}
+        {/* Kept mounted while another screen shows, so an import in progress keeps its progress. */}
+        <div hidden={screen !== 'import'}>
+          <ImportView onImported={imported} />
+        </div>
+        {screen === 'library' && <LibraryPanel key={generation} />}
       </Container>
     </ThemeProvider>
   );

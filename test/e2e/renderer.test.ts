@@ -4,7 +4,15 @@
  * runs through createChannelHandlers, the same validation ipc.ts wires to ipcMain.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -21,7 +29,8 @@ import { resourcePaths } from '../../src/main/resources';
 import { IMAGE_SCHEME, serveImage } from '../../src/main/image-protocol';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { rankCurrent } from '../../src/main/triage/model-session';
-import { HAM_FIXTURES } from '../helpers/temp-dirs';
+import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
+import type { JobEvent } from '../../src/api/jobs';
 import { openLibrary, type Library } from '../../src/main/library';
 import { serveDirectory, type StaticServer } from './static-server';
 
@@ -36,7 +45,9 @@ let server: StaticServer;
 let browser: Browser;
 
 /** Every page gets the browser errors it logged, so a CSP violation or a React error fails the test. */
-async function openApp(handlers: ApiHandlers): Promise<{ page: Page; errors: string[] }> {
+async function openApp(
+  handlers: ApiHandlers,
+): Promise<{ page: Page; errors: string[]; emit: (event: JobEvent) => void }> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const byChannel = createChannelHandlers(handlers);
   await context.exposeFunction('__triageInvoke', async (channel: string, request: unknown) => {
@@ -48,7 +59,9 @@ async function openApp(handlers: ApiHandlers): Promise<{ page: Page; errors: str
     const host = globalThis as unknown as {
       api?: unknown;
       __triageInvoke(channel: string, request: unknown): Promise<unknown>;
+      __emitJobEvent?: (event: unknown) => void;
     };
+    const listeners = new Set<(event: unknown) => void>();
     host.api = {
       ...Object.fromEntries(
         Object.entries(channels).map(([name, channel]) => [
@@ -58,8 +71,13 @@ async function openApp(handlers: ApiHandlers): Promise<{ page: Page; errors: str
       ),
       // Served by the test's server through the app's own image protocol handler.
       imageUrl: (kind: string, imageId: number) => `/__images/${kind}/${imageId}`,
-      onJobEvent: () => () => undefined,
+      onJobEvent: (listener: (event: unknown) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
     };
+    // The test's stand-in for main sending a job event to the window.
+    host.__emitJobEvent = (event: unknown) => listeners.forEach((listener) => listener(event));
   }, apiChannels);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -71,7 +89,12 @@ async function openApp(handlers: ApiHandlers): Promise<{ page: Page; errors: str
     if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
   });
   await page.goto(server.url);
-  return { page, errors };
+  const emit = (event: JobEvent): void =>
+    void page.evaluate(
+      (e) => (globalThis as unknown as { __emitJobEvent(e: unknown): void }).__emitJobEvent(e),
+      event,
+    );
+  return { page, errors, emit };
 }
 
 beforeAll(async () => {
@@ -132,10 +155,13 @@ afterAll(async () => {
   for (const dir of [outDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const apiContext = (): ApiContext => ({
+const apiContext = (
+  emit: (event: JobEvent) => void = () => undefined,
+  folders: string[] = [],
+): ApiContext => ({
   library,
-  jobs: new JobRunner(library, resourcePaths(), 'dr-test', () => undefined),
-  choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
+  jobs: new JobRunner(library, resourcePaths(), 'dr-test', emit),
+  choose: { folders: () => Promise.resolve(folders), manifest: () => Promise.resolve(null) },
   user: 'dr-test',
   defaultModelDir: resourcePaths().defaultModelDir,
 });
@@ -256,5 +282,33 @@ describe('renderer', () => {
     await expect.poll(() => first.getByText('Melanoma', { exact: true }).count()).toBe(1);
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('imports a chosen folder with progress, reports the failed file, and ranks the new images', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'triage-e2e-photos-'));
+    for (const name of ['ISIC_0024311.jpg', 'ISIC_0024312.jpg']) {
+      copyFileSync(join(SHARED_HAM, 'images', name), join(folder, name));
+    }
+    writeFileSync(join(folder, 'notes.jpg'), 'not a photograph');
+    let forward: (event: JobEvent) => void = () => undefined;
+    const { page, errors, emit } = await openApp(createApiHandlers(apiContext((e) => forward(e), [folder])));
+    forward = emit;
+
+    await page.getByRole('tab', { name: 'Import' }).click();
+    await page.getByRole('button', { name: 'Choose folders…' }).click();
+    await expect.poll(() => page.getByTestId('import-folders').textContent()).toContain(folder);
+    await page.getByLabel('Patient id').fill('P-0002');
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const report = page.getByTestId('import-report');
+    await expect.poll(() => report.textContent(), { timeout: 60_000 }).toContain('2 imported');
+    expect(await report.textContent()).toContain('1 failed');
+    expect(await report.getByText(join(folder, 'notes.jpg')).count()).toBe(1);
+    await page.screenshot({ path: join(screenshotDir, 'import.png') });
+
+    await page.getByRole('tab', { name: 'Triage queue' }).click();
+    await expect.poll(() => page.getByTestId('queue-entry').count()).toBe(6);
+    expect(errors).toEqual([]);
+    await page.context().close();
+    rmSync(folder, { recursive: true, force: true });
   });
 });
