@@ -12,7 +12,7 @@ import { ModelProcess } from '../src/main/model/process/host';
 import { readShippedModel, registerModel } from '../src/main/model/registry';
 import { readTrainingSet } from '../src/main/model/training-set';
 import { resourcePaths, type ResourcePaths } from '../src/main/resources';
-import { currentModel, modelProcessConfig } from '../src/main/cli/model-session';
+import { currentModel, modelProcessConfig } from '../src/main/triage/model-session';
 import { rescore } from '../src/main/triage/ranking';
 
 /**
