@@ -21,6 +21,7 @@ export const apiChannels = {
   cancelJob: 'job:cancel',
   currentJob: 'job:current',
   models: 'models:list',
+  backend: 'model:backend',
   modelDetail: 'models:detail',
   startRollback: 'job:rollback',
   settings: 'settings:get',

@@ -242,6 +242,12 @@ export const apiCalls = {
     response: z.object({ id, kind: z.enum(JOB_KINDS) }).nullable(),
   },
   models: { channel: 'models:list', request: z.void(), response: z.array(ModelSummarySchema) },
+  /** The TensorFlow.js backend the model process runs on, and why that one. */
+  backend: {
+    channel: 'model:backend',
+    request: z.void(),
+    response: z.object({ name: z.string(), reason: z.string(), backboneVersion: z.string() }),
+  },
   modelDetail: {
     channel: 'models:detail',
     request: z.strictObject({ version: z.string().min(1).max(200) }),

@@ -14,6 +14,8 @@ import type { JobRunner } from './jobs/job-runner';
 import type { Library } from './library';
 import { LibraryError } from './library';
 import { activeModel, readModelFiles } from './model/registry';
+import type { BackendReport } from './model/process/protocol';
+import { withModelProcess } from './triage/model-session';
 import type { ModelRecord } from './library/models';
 import type { Evaluation } from './model/metrics';
 import type { CurvePoint } from './model/head';
@@ -45,6 +47,8 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
     if (!chosen.has(path.resolve(p))) throw new Error(`${p} was not chosen in a dialog of this app`);
     return p;
   };
+  // Starting the model process to ask takes seconds; the answer holds until the backend setting changes.
+  let backend: Promise<BackendReport> | undefined;
   return {
     libraryInfo: () => library.info(),
     patients: () => library.patients.listPatients(),
@@ -110,6 +114,15 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
     cancelJob: ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     currentJob: () => jobs.current() ?? null,
     models: () => library.models.list().map(modelSummary),
+    backend: () => {
+      if (!backend) {
+        const asked = withModelProcess(library, (modelProcess) => modelProcess.backend());
+        // A failure is not remembered: the next visit asks again.
+        asked.catch(() => (backend = undefined));
+        backend = asked;
+      }
+      return backend;
+    },
     modelDetail: ({ version }) => {
       const record = library.models.byVersion(version);
       if (!record) throw new LibraryError(`No model version ${version} in this library.`, 'not-found');
@@ -127,6 +140,7 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
     settings: () => library.settings.all(),
     updateSetting: ({ key, value }) => {
       library.settings.set(key, value as never);
+      if (key === 'backend') backend = undefined;
       library.audit.record(user, 'settings.set', key, { value });
       return library.settings.all();
     },

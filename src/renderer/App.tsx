@@ -12,15 +12,19 @@ import {
 import { useCallback, useState, type JSX } from 'react';
 import { ImportView } from './import/ImportView';
 import { LibraryPanel } from './library/LibraryPanel';
+import { ModelView } from './model/ModelView';
 import { QueueView } from './queue/QueueView';
 
 const theme = createTheme({ palette: { mode: 'light' } });
 
-type Screen = 'queue' | 'import' | 'library';
+type Screen = 'queue' | 'import' | 'model' | 'library';
 
 export function App(): JSX.Element {
   const [screen, setScreen] = useState<Screen>('queue');
-  // Bumped when an import finishes, so the queue and the library counts load afresh.
+  // The model screen starts the model process to report its backend: only once it is first opened.
+  const [modelOpened, setModelOpened] = useState(false);
+  if (screen === 'model' && !modelOpened) setModelOpened(true);
+  // Bumped when an import or a model change finishes, so the queue and the counts load afresh.
   const [generation, setGeneration] = useState(0);
   const imported = useCallback(() => setGeneration((g) => g + 1), []);
   return (
@@ -40,6 +44,7 @@ export function App(): JSX.Element {
           >
             <Tab value="queue" label="Triage queue" />
             <Tab value="import" label="Import" />
+            <Tab value="model" label="Model" />
             <Tab value="library" label="Library" />
           </Tabs>
         </Toolbar>
@@ -50,6 +55,11 @@ export function App(): JSX.Element {
         <div hidden={screen !== 'import'}>
           <ImportView onImported={imported} />
         </div>
+        {modelOpened && (
+          <div hidden={screen !== 'model'}>
+            <ModelView onModelChanged={imported} />
+          </div>
+        )}
         {screen === 'library' && <LibraryPanel key={generation} />}
       </Container>
     </ThemeProvider>

@@ -311,4 +311,45 @@ describe('renderer', () => {
     await page.context().close();
     rmSync(folder, { recursive: true, force: true });
   });
+
+  it('shows the model report, retrains with progress and a decision beside the parent, and rolls back', async () => {
+    let forward: (event: JobEvent) => void = () => undefined;
+    const { page, errors, emit } = await openApp(createApiHandlers(apiContext((e) => forward(e))));
+    forward = emit;
+    const before = library.models.active()!.version;
+
+    await page.getByRole('tab', { name: 'Model' }).click();
+    const report = page.getByTestId('model-report');
+    await expect.poll(() => report.textContent(), { timeout: 30_000 }).toContain(before);
+    expect(await report.getByText(/^ROC curve \(AUC 0\.\d{3}\)$/).count()).toBe(1);
+    expect(await report.getByRole('table', { name: 'Confusion matrix' }).count()).toBe(1);
+    await expect
+      .poll(() => page.getByTestId('backend').textContent(), { timeout: 30_000 })
+      .toBe('Backend: wasm');
+    await page.screenshot({ path: join(screenshotDir, 'model.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Retrain now' }).click();
+    const outcome = page.getByTestId('retrain-outcome');
+    await expect.poll(() => outcome.textContent(), { timeout: 120_000 }).toMatch(/(Promoted|Rejected) head-/);
+    await expect.poll(() => outcome.getByRole('table', { name: 'Candidate and parent' }).count()).toBe(1);
+    expect(await outcome.textContent()).toContain(`parent ${before}`);
+    await page.screenshot({ path: join(screenshotDir, 'retrain.png'), fullPage: true });
+
+    const versions = page.getByRole('table', { name: 'Model versions' });
+    await expect.poll(() => versions.getByRole('row').count()).toBe(3);
+    if (library.models.active()!.version !== before) {
+      await versions
+        .getByRole('row', { name: new RegExp(before) })
+        .getByRole('button', { name: 'Roll back to this' })
+        .click();
+      await expect
+        .poll(() => page.getByText(`${before} is active again`, { exact: false }).count(), {
+          timeout: 60_000,
+        })
+        .toBe(1);
+    }
+    expect(library.models.active()!.version).toBe(before);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 240_000);
 });

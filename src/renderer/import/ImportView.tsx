@@ -10,11 +10,8 @@ import {
   TextField,
   Typography,
 } from '@mui/material';
-import { useEffect, useState, type JSX } from 'react';
-import type { JobEvent } from '../../api/jobs';
-
-type Progress = Extract<JobEvent, { type: 'progress' }>;
-type Finished = Extract<JobEvent, { type: 'finished' }>;
+import { useState, type JSX } from 'react';
+import { useJob, type JobFinished as Finished, type JobProgress as Progress } from '../useJob';
 
 /**
  * Import: folders and an optional manifest chosen in the system's dialogs, the patient and study, then
@@ -25,25 +22,10 @@ export function ImportView({ onImported }: { onImported: () => void }): JSX.Elem
   const [manifest, setManifest] = useState<string | null>(null);
   const [patient, setPatient] = useState('');
   const [study, setStudy] = useState('');
-  const [job, setJob] = useState<number | null>(null);
-  const [progress, setProgress] = useState<Progress | null>(null);
-  const [finished, setFinished] = useState<Finished | null>(null);
   const [error, setError] = useState<string | null>(null);
   const api = window.api;
-
-  useEffect(
-    () =>
-      api?.onJobEvent((event) => {
-        if (event.id !== job) return;
-        if (event.type === 'progress') setProgress(event);
-        else {
-          setFinished(event);
-          setJob(null);
-          onImported();
-        }
-      }),
-    [api, job, onImported],
-  );
+  const { jobId, running, progress, finished, follow } = useJob(onImported);
+  const job = running ? jobId : null;
 
   const run = <T,>(call: () => Promise<T>, then: (value: T) => void): void => {
     setError(null);
@@ -58,11 +40,7 @@ export function ImportView({ onImported }: { onImported: () => void }): JSX.Elem
           ...(study.trim() ? { study: study.trim() } : {}),
           ...(manifest ? { manifest } : {}),
         }),
-      ({ jobId }) => {
-        setFinished(null);
-        setProgress(null);
-        setJob(jobId);
-      },
+      ({ jobId: started }) => follow(started),
     );
 
   return (
@@ -126,7 +104,7 @@ export function ImportView({ onImported }: { onImported: () => void }): JSX.Elem
           </Button>
         )}
       </Box>
-      {job !== null && <ProgressView progress={progress} />}
+      {job !== null && <ProgressView progress={progress.at(-1) ?? null} />}
       {error && <Alert severity="error">{error}</Alert>}
       {finished && <ImportReport event={finished} />}
     </Stack>

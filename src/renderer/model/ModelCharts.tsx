@@ -1,0 +1,116 @@
+import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { LineChart } from '@mui/x-charts/LineChart';
+import type { JSX } from 'react';
+import type { ModelDetail } from '../../api/contract';
+
+type Evaluation = NonNullable<ModelDetail['validation']>;
+
+const percent = (value: number | null): string => (value === null ? '—' : `${(100 * value).toFixed(1)} %`);
+
+/** The validation ROC curve, with the chance diagonal. */
+export function RocChart({ evaluation }: { evaluation: Evaluation }): JSX.Element {
+  const points = [...evaluation.roc].sort((a, b) => a.fpr - b.fpr || a.tpr - b.tpr);
+  return (
+    <Figure title={`ROC curve (AUC ${evaluation.rocAuc?.toFixed(3) ?? '—'})`}>
+      <LineChart
+        skipAnimation
+        height={260}
+        dataset={points.map((p) => ({ fpr: p.fpr, tpr: p.tpr, chance: p.fpr }))}
+        xAxis={[{ dataKey: 'fpr', label: '1 − specificity', min: 0, max: 1 }]}
+        yAxis={[{ min: 0, max: 1, label: 'sensitivity' }]}
+        series={[
+          { dataKey: 'tpr', label: 'model', showMark: false, curve: 'stepAfter' },
+          { dataKey: 'chance', label: 'chance', showMark: false, curve: 'linear' },
+        ]}
+      />
+    </Figure>
+  );
+}
+
+/** Training and validation loss by epoch (and validation AUC where the run recorded it). */
+export function LearningCurve({ curve }: { curve: ModelDetail['learningCurve'] }): JSX.Element {
+  return (
+    <Figure title="Learning curve">
+      <LineChart
+        skipAnimation
+        height={260}
+        dataset={curve.map((p) => ({ ...p, validationLoss: p.validationLoss ?? null }))}
+        xAxis={[{ dataKey: 'epoch', label: 'epoch', scaleType: 'point' }]}
+        series={[
+          { dataKey: 'trainLoss', label: 'training loss' },
+          { dataKey: 'validationLoss', label: 'validation loss' },
+        ]}
+      />
+    </Figure>
+  );
+}
+
+/** Mean predicted probability against the observed melanoma rate, per probability bin. */
+export function CalibrationChart({ evaluation }: { evaluation: Evaluation }): JSX.Element {
+  const bins = evaluation.reliability.filter((b) => b.count > 0 && b.meanPredicted !== null);
+  return (
+    <Figure title={`Calibration (ECE ${evaluation.ece?.toFixed(3) ?? '—'})`}>
+      <LineChart
+        skipAnimation
+        height={260}
+        dataset={bins.map((b) => ({
+          predicted: b.meanPredicted,
+          observed: b.observedRate,
+          ideal: b.meanPredicted,
+        }))}
+        xAxis={[{ dataKey: 'predicted', label: 'predicted probability', min: 0, max: 1 }]}
+        yAxis={[{ min: 0, max: 1, label: 'observed rate' }]}
+        series={[
+          { dataKey: 'observed', label: 'model', curve: 'linear' },
+          { dataKey: 'ideal', label: 'ideal', showMark: false, curve: 'linear' },
+        ]}
+      />
+    </Figure>
+  );
+}
+
+/** The confusion matrix at the operating threshold, and the rates read from it. */
+export function ConfusionMatrix({ evaluation }: { evaluation: Evaluation }): JSX.Element {
+  const { tp, fp, tn, fn } = evaluation.confusion;
+  return (
+    <Figure title={`At the threshold ${(100 * evaluation.threshold).toFixed(1)} %`}>
+      <Table size="small" aria-label="Confusion matrix">
+        <TableHead>
+          <TableRow>
+            <TableCell />
+            <TableCell>flagged suspicious</TableCell>
+            <TableCell>not flagged</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          <TableRow>
+            <TableCell component="th">melanoma</TableCell>
+            <TableCell>{tp}</TableCell>
+            <TableCell>{fn}</TableCell>
+          </TableRow>
+          <TableRow>
+            <TableCell component="th">not melanoma</TableCell>
+            <TableCell>{fp}</TableCell>
+            <TableCell>{tn}</TableCell>
+          </TableRow>
+        </TableBody>
+      </Table>
+      <Typography variant="body2" sx={{ mt: 1 }}>
+        Sensitivity {percent(evaluation.sensitivity)} · specificity {percent(evaluation.specificity)} ·
+        precision {percent(evaluation.precision)} · on {evaluation.count} validation images (
+        {evaluation.positives} melanomas)
+      </Typography>
+    </Figure>
+  );
+}
+
+function Figure({ title, children }: { title: string; children: JSX.Element | JSX.Element[] }): JSX.Element {
+  return (
+    <Box component="figure" sx={{ m: 0 }}>
+      <Typography component="figcaption" variant="subtitle2" sx={{ mb: 1 }}>
+        {title}
+      </Typography>
+      {children}
+    </Box>
+  );
+}
