@@ -99,7 +99,10 @@ async function main(): Promise<void> {
     for (const [k, fold] of folds.entries()) {
       if (onlyFold !== undefined && k !== onlyFold) continue;
       const cache = path.join(CACHE, `deep-cv-${recipeKey}-fold${k}.json`);
+      await otherRunOf(cache);
       if (!fs.existsSync(cache)) {
+        const lock = `${cache}.lock`;
+        fs.writeFileSync(lock, String(process.pid));
         const { train, validation } = earlyStoppingSplit(data, fold.train);
         const result = await fitDeep(split, source, data, train, validation, l2, `fold ${k + 1}`);
         const deepHead = asHeadParams(result.head);
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
           validation,
         );
         fs.writeFileSync(cache, JSON.stringify({ ...outcome, fold: k, epochs: result.bestEpoch }));
+        fs.rmSync(lock, { force: true });
       }
       const outcome = JSON.parse(fs.readFileSync(cache, 'utf8')) as FoldResult;
       console.log(
@@ -235,6 +239,23 @@ function reportTestTimeAugmentation(
     `validation: AUC ${rocAuc(plain, labels).toFixed(4)}, specificity at 95 % ${at95(plain)}; with the 8 ` +
       `flips and turns averaged: AUC ${rocAuc(averaged, labels).toFixed(4)}, specificity ${at95(averaged)}`,
   );
+}
+
+/** Waits while another live train:default process (its pid in `<cache>.lock`) computes this fold. */
+async function otherRunOf(cache: string): Promise<void> {
+  const lock = `${cache}.lock`;
+  const alive = (): boolean => {
+    const pid = Number(fs.readFileSync(lock, 'utf8'));
+    try {
+      process.kill(pid, 0);
+      return pid !== process.pid;
+    } catch {
+      return false;
+    }
+  };
+  while (!fs.existsSync(cache) && fs.existsSync(lock) && alive()) {
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
 }
 
 function foldArgument(args: string[]): number | undefined {
