@@ -1,5 +1,8 @@
 import {
   AppBar,
+  Box,
+  Button,
+  useMediaQuery,
   Container,
   CssBaseline,
   Tab,
@@ -9,17 +12,20 @@ import {
   Typography,
   createTheme,
 } from '@mui/material';
-import { useCallback, useState, type JSX } from 'react';
+import { useCallback, useMemo, useState, type JSX } from 'react';
 import { ImportView } from './import/ImportView';
 import { LibraryPanel } from './library/LibraryPanel';
 import { ModelView } from './model/ModelView';
+import { SettingsView } from './settings/SettingsView';
 import { QueueView } from './queue/QueueView';
 
-const theme = createTheme({ palette: { mode: 'light' } });
-
-type Screen = 'queue' | 'import' | 'model' | 'library';
+type Screen = 'queue' | 'import' | 'model' | 'library' | 'settings';
 
 export function App(): JSX.Element {
+  const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
+  const [mode, setMode] = useState<'light' | 'dark' | null>(null);
+  const palette = mode ?? (prefersDark ? 'dark' : 'light');
+  const theme = useMemo(() => createTheme({ palette: { mode: palette } }), [palette]);
   const [screen, setScreen] = useState<Screen>('queue');
   // The model screen starts the model process to report its backend: only once it is first opened.
   const [modelOpened, setModelOpened] = useState(false);
@@ -46,7 +52,12 @@ export function App(): JSX.Element {
             <Tab value="import" label="Import" />
             <Tab value="model" label="Model" />
             <Tab value="library" label="Library" />
+            <Tab value="settings" label="Settings" />
           </Tabs>
+          <Box sx={{ flex: 1 }} />
+          <Button color="inherit" onClick={() => setMode(palette === 'dark' ? 'light' : 'dark')}>
+            {palette === 'dark' ? 'Light theme' : 'Dark theme'}
+          </Button>
         </Toolbar>
       </AppBar>
       <Container maxWidth="lg" sx={{ py: 3 }}>
@@ -61,6 +72,7 @@ export function App(): JSX.Element {
           </div>
         )}
         {screen === 'library' && <LibraryPanel key={generation} />}
+        {screen === 'settings' && <SettingsView />}
       </Container>
     </ThemeProvider>
   );

@@ -16,7 +16,8 @@ function call<K extends ApiCallName>(name: K, request: ApiRequest<K>): Promise<A
   return calls[name](request);
 }
 
-function messageOf(error: unknown): string {
+/** An error's message as the user should read it. */
+export function messageOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   // Electron wraps main-process errors as "Error invoking remote method 'x': Error: <message>".
   return message.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');

@@ -352,4 +352,31 @@ describe('renderer', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 240_000);
+
+  it('changes settings with main validating each, and switches to the dark theme', async () => {
+    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const sensitivity = page.getByLabel('Target sensitivity', { exact: true });
+    await sensitivity.fill('0.3');
+    await sensitivity.blur();
+    await expect
+      .poll(() => page.getByText('targetSensitivity must be a number from 0.5 to 0.999').count())
+      .toBe(1);
+    expect(library.settings.get('targetSensitivity')).toBe(0.95);
+    await sensitivity.fill('0.97');
+    await sensitivity.blur();
+    await expect.poll(() => library.settings.get('targetSensitivity')).toBe(0.97);
+    expect(await page.getByText(/must be a number/).count()).toBe(0);
+    library.settings.set('targetSensitivity', 0.95);
+
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await page.getByRole('tab', { name: 'Triage queue' }).click();
+    await expect.poll(() => page.getByTestId('queue-entry').count()).toBeGreaterThan(0);
+    const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    expect(background).toBe('rgb(18, 18, 18)');
+    await page.screenshot({ path: join(screenshotDir, 'queue-dark.png') });
+    // Console errors from the refused value are the app reporting it, not a failure of the page.
+    expect(errors.filter((e) => !e.includes('targetSensitivity must be'))).toEqual([]);
+    await page.context().close();
+  });
 });

@@ -13,6 +13,7 @@ import {
 } from '@mui/material';
 import { useCallback, useEffect, useState, type JSX } from 'react';
 import type { ImageDetail, LabelRequest } from '../../api/contract';
+import { messageOf } from '../useApi';
 import { CONFIRMATIONS, DIAGNOSES, type Confirmation } from '../../api/labels';
 
 /** The keys that label, shown beside their buttons. */
@@ -55,7 +56,7 @@ export function LabelPanel({
         },
         (error: unknown) => {
           setSaving(false);
-          onError(error instanceof Error ? error.message : String(error));
+          onError(messageOf(error));
         },
       );
     },

@@ -11,6 +11,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useState, type JSX } from 'react';
+import { messageOf } from '../useApi';
 import { useJob, type JobFinished as Finished, type JobProgress as Progress } from '../useJob';
 
 /**
@@ -29,7 +30,7 @@ export function ImportView({ onImported }: { onImported: () => void }): JSX.Elem
 
   const run = <T,>(call: () => Promise<T>, then: (value: T) => void): void => {
     setError(null);
-    call().then(then, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    call().then(then, (e: unknown) => setError(messageOf(e)));
   };
   const start = (): void =>
     run(

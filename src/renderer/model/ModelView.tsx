@@ -15,7 +15,7 @@ import {
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import type { ModelDetail, ModelSummary } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
-import { useApiCall } from '../useApi';
+import { messageOf, useApiCall } from '../useApi';
 import { useJob, type JobFinished } from '../useJob';
 import { CalibrationChart, ConfusionMatrix, LearningCurve, RocChart } from './ModelCharts';
 
@@ -43,7 +43,7 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
     setError(null);
     start().then(
       ({ jobId: started }) => follow(started),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(messageOf(e)),
     );
   };
 

@@ -1,0 +1,99 @@
+import { Alert, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { useState, type JSX } from 'react';
+import type { LibraryInfo } from '../../api/contract';
+import { BACKEND_NAMES, SETTING_RANGES, type SettingKey, type Settings } from '../../api/settings';
+import { CallStateView } from '../CallStateView';
+import { messageOf, useApiCall } from '../useApi';
+
+const NUMBER_SETTINGS: { key: Exclude<SettingKey, 'backend'>; label: string; help: string }[] = [
+  {
+    key: 'targetSensitivity',
+    label: 'Target sensitivity',
+    help: 'The suspicious flag is set where the model finds this share of validation melanomas.',
+  },
+  {
+    key: 'promotionTolerance',
+    label: 'Promotion tolerance',
+    help: 'A retrained model replaces the active one if its ROC AUC is at most this much lower.',
+  },
+  {
+    key: 'localLabelWeight',
+    label: 'Weight of this clinic’s labels',
+    help: 'How much each of your labels counts against one image of the shipped training set.',
+  },
+];
+
+/** The library's settings; each change is validated by main and saved at once. */
+export function SettingsView(): JSX.Element {
+  const { state, reload } = useApiCall('settings', undefined);
+  const library = useApiCall('libraryInfo', undefined).state;
+  const info: LibraryInfo | null = library.status === 'ok' ? library.data : null;
+  return (
+    <Stack spacing={2} sx={{ maxWidth: 560 }}>
+      <Typography variant="h5" component="h2">
+        Settings
+      </Typography>
+      {info && (
+        <TextField label="Data directory" value={info.dataDir} slotProps={{ input: { readOnly: true } }} />
+      )}
+      <CallStateView
+        state={state}
+        reload={reload}
+        busyLabel="Loading settings"
+        errorTitle="Could not load the settings"
+      >
+        {(settings) => <SettingsForm settings={settings} />}
+      </CallStateView>
+    </Stack>
+  );
+}
+
+function SettingsForm({ settings: initial }: { settings: Settings }): JSX.Element {
+  const [settings, setSettings] = useState(initial);
+  const [errors, setErrors] = useState<Partial<Record<SettingKey, string>>>({});
+  const save = (key: SettingKey, value: number | string): void => {
+    window.api?.updateSetting({ key, value }).then(
+      (saved) => {
+        setSettings(saved);
+        setErrors((e) => ({ ...e, [key]: undefined }));
+      },
+      (error: unknown) => setErrors((e) => ({ ...e, [key]: messageOf(error) })),
+    );
+  };
+  return (
+    <Stack spacing={2}>
+      {NUMBER_SETTINGS.map(({ key, label, help }) => (
+        <TextField
+          key={key}
+          label={label}
+          type="number"
+          defaultValue={settings[key]}
+          error={errors[key] !== undefined}
+          helperText={errors[key] ?? `${help} (${SETTING_RANGES[key].min} to ${SETTING_RANGES[key].max})`}
+          slotProps={{ htmlInput: { step: 'any', 'aria-label': label } }}
+          onBlur={(e) => {
+            const value = Number(e.target.value);
+            if (value !== settings[key]) save(key, e.target.value === '' ? Number.NaN : value);
+          }}
+        />
+      ))}
+      <TextField
+        select
+        label="Backend"
+        value={settings.backend}
+        helperText={
+          errors.backend ?? 'auto picks the fastest that loads; the model process restarts with it.'
+        }
+        error={errors.backend !== undefined}
+        onChange={(e) => save('backend', e.target.value)}
+      >
+        {['auto', ...BACKEND_NAMES].map((name) => (
+          <MenuItem key={name} value={name}>
+            {name}
+          </MenuItem>
+        ))}
+      </TextField>
+      {Object.values(errors).some(Boolean) && <Alert severity="error">Some values were not saved.</Alert>}
+    </Stack>
+  );
+}
