@@ -31,6 +31,8 @@ export const PatientSummarySchema = z.object({
   studies: count,
   images: count,
   labeled: count,
+  /** At or above the active model's threshold. */
+  suspicious: count,
 });
 export type PatientSummary = z.infer<typeof PatientSummarySchema>;
 
@@ -45,6 +47,7 @@ export const StudySummarySchema = z.object({
   createdAt: timestamp,
   images: count,
   labeled: count,
+  suspicious: count,
 });
 export type StudySummary = z.infer<typeof StudySummarySchema>;
 
@@ -205,6 +208,26 @@ export const apiCalls = {
     channel: 'studies:list',
     request: z.strictObject({ patient: z.string().min(1).max(200).optional() }),
     response: z.array(StudySummarySchema),
+  },
+  createPatient: {
+    channel: 'patients:create',
+    request: z.strictObject({ code: z.string().trim().min(1).max(200) }),
+    response: z.object({ id, created: z.boolean() }),
+  },
+  renamePatient: {
+    channel: 'patients:rename',
+    request: z.strictObject({ id, code: z.string().trim().min(1).max(200) }),
+    response: z.void(),
+  },
+  createStudy: {
+    channel: 'studies:create',
+    request: z.strictObject({ patientId: id, name: z.string().trim().min(1).max(200) }),
+    response: z.object({ id, created: z.boolean() }),
+  },
+  renameStudy: {
+    channel: 'studies:rename',
+    request: z.strictObject({ id, name: z.string().trim().min(1).max(200) }),
+    response: z.void(),
   },
   queue: { channel: 'queue:page', request: QueueRequestSchema, response: QueuePageSchema },
   imageDetail: {

@@ -37,6 +37,10 @@ export interface ApiContext {
 
 export function createApiHandlers({ library, jobs, choose, user, defaultModelDir }: ApiContext): ApiHandlers {
   const active = (): ReturnType<typeof activeModel> => activeModel(library, defaultModelDir);
+  const suspiciousByStudy = (): Map<number, number> => {
+    const { record, artifact } = active();
+    return library.predictions.suspiciousByStudy(record.id, artifact.threshold);
+  };
   // Paths the user picked in a dialog this session: the only ones an import may read.
   const chosen = new Set<string>();
   const allow = (paths: string[]): string[] => {
@@ -51,8 +55,41 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
   let backend: Promise<BackendReport> | undefined;
   return {
     libraryInfo: () => library.info(),
-    patients: () => library.patients.listPatients(),
-    studies: ({ patient }) => library.patients.listStudies(patient),
+    patients: () => {
+      const byStudy = suspiciousByStudy();
+      const studies = library.patients.listStudies();
+      return library.patients.listPatients().map((p) => ({
+        ...p,
+        suspicious: studies
+          .filter((s) => s.patientId === p.id)
+          .reduce((sum, s) => sum + (byStudy.get(s.id) ?? 0), 0),
+      }));
+    },
+    studies: ({ patient }) => {
+      const byStudy = suspiciousByStudy();
+      return library.patients.listStudies(patient).map((s) => ({ ...s, suspicious: byStudy.get(s.id) ?? 0 }));
+    },
+    createPatient: ({ code }) => {
+      const result = library.patients.ensurePatient(code);
+      if (result.created) library.audit.record(user, 'patient.create', `patient:${result.id}`);
+      return result;
+    },
+    renamePatient: ({ id: patientId, code }) => {
+      library.patients.renamePatient(patientId, code);
+      library.audit.record(user, 'patient.rename', `patient:${patientId}`);
+    },
+    createStudy: ({ patientId, name }) => {
+      if (!library.patients.listPatients().some((p) => p.id === patientId)) {
+        throw new LibraryError(`No patient with id ${patientId} in the library.`, 'not-found');
+      }
+      const result = library.patients.ensureStudy(patientId, name);
+      if (result.created) library.audit.record(user, 'study.create', `study:${result.id}`);
+      return result;
+    },
+    renameStudy: ({ id: studyId, name }) => {
+      library.patients.renameStudy(studyId, name);
+      library.audit.record(user, 'study.rename', `study:${studyId}`);
+    },
     queue: ({ order, offset, limit, ...filter }) => {
       const { record, artifact } = active();
       const entries = library.predictions.queue({

@@ -16,10 +16,11 @@ import { useCallback, useMemo, useState, type JSX } from 'react';
 import { ImportView } from './import/ImportView';
 import { LibraryPanel } from './library/LibraryPanel';
 import { ModelView } from './model/ModelView';
+import { PatientsView } from './patients/PatientsView';
 import { SettingsView } from './settings/SettingsView';
 import { QueueView } from './queue/QueueView';
 
-type Screen = 'queue' | 'import' | 'model' | 'library' | 'settings';
+type Screen = 'queue' | 'import' | 'patients' | 'model' | 'library' | 'settings';
 
 export function App(): JSX.Element {
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
@@ -50,6 +51,7 @@ export function App(): JSX.Element {
           >
             <Tab value="queue" label="Triage queue" />
             <Tab value="import" label="Import" />
+            <Tab value="patients" label="Patients" />
             <Tab value="model" label="Model" />
             <Tab value="library" label="Library" />
             <Tab value="settings" label="Settings" />
@@ -71,6 +73,7 @@ export function App(): JSX.Element {
             <ModelView onModelChanged={imported} />
           </div>
         )}
+        {screen === 'patients' && <PatientsView key={generation} />}
         {screen === 'library' && <LibraryPanel key={generation} />}
         {screen === 'settings' && <SettingsView />}
       </Container>

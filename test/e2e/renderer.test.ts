@@ -379,4 +379,31 @@ describe('renderer', () => {
     expect(errors.filter((e) => !e.includes('targetSensitivity must be'))).toEqual([]);
     await page.context().close();
   });
+
+  it('lists patients with their counts, adds one and renames it', async () => {
+    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    await page.getByRole('tab', { name: 'Patients' }).click();
+    const patients = page.getByRole('table', { name: 'Patients' });
+    await expect.poll(() => patients.getByRole('row', { name: /P-0001/ }).count()).toBe(1);
+    await page.getByLabel('New patient id').fill('P-0100');
+    await page.getByRole('button', { name: 'Add patient' }).click();
+    await expect.poll(() => patients.getByRole('row', { name: /P-0100/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Rename P-0100' }).click();
+    await page.getByLabel('New name for P-0100').fill('P-0101');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => patients.getByRole('row', { name: /P-0101/ }).count()).toBe(1);
+    expect(library.patients.listPatients().map((p) => p.code)).toContain('P-0101');
+    await patients.getByRole('row', { name: /P-0001/ }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByRole('table', { name: 'Studies' })
+          .getByRole('row', { name: /First visit/ })
+          .count(),
+      )
+      .toBe(1);
+    await page.screenshot({ path: join(screenshotDir, 'patients.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });

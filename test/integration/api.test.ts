@@ -8,6 +8,7 @@ import { rankCurrent } from '../../src/main/triage/model-session';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
 import { resourcePaths } from '../../src/main/resources';
+import { activeModel } from '../../src/main/model/registry';
 import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
 import { JobEventSchema, type JobEvent } from '../../src/api/jobs';
 import { JobRunner } from '../../src/main/jobs/job-runner';
@@ -69,6 +70,39 @@ describe('the API on a ranked library', () => {
     ]);
     expect(await call('studies', { patient: 'P-7' })).toMatchObject([{ name: 'visit 1', images: 4 }]);
     expect(await call('studies', { patient: 'nobody' })).toEqual([]);
+    const { record, artifact } = activeModel(library, resources.defaultModelDir);
+    const suspicious = library.db
+      .prepare('SELECT count(*) FROM predictions WHERE model_id = ? AND probability >= ?')
+      .pluck()
+      .get(record.id, artifact.threshold) as number;
+    expect((await call('patients', undefined))[0]?.suspicious).toBe(suspicious);
+    expect((await call('studies', { patient: 'P-7' }))[0]?.suspicious).toBe(suspicious);
+  });
+
+  it('creates and renames patients and studies, refusing names already taken', async () => {
+    const { id, created } = await call('createPatient', { code: '  P-9 ' });
+    expect(created).toBe(true);
+    expect((await call('createPatient', { code: 'P-9' })).created).toBe(false);
+    await expect(call('renamePatient', { id, code: 'P-7' })).rejects.toThrow(
+      'Another patient already has the id P-7.',
+    );
+    await call('renamePatient', { id, code: 'P-10' });
+    const study = await call('createStudy', { patientId: id, name: 'baseline' });
+    await call('createStudy', { patientId: id, name: 'follow-up' });
+    await expect(call('renameStudy', { id: study.id, name: 'follow-up' })).rejects.toThrow(
+      /already has a study named/,
+    );
+    await call('renameStudy', { id: study.id, name: 'first visit' });
+    expect((await call('studies', { patient: 'P-10' })).map((s) => s.name).sort()).toEqual([
+      'first visit',
+      'follow-up',
+    ]);
+    await expect(call('createStudy', { patientId: 9999, name: 'x' })).rejects.toThrow(
+      /No patient with id 9999/,
+    );
+    await expect(call('renamePatient', { id, code: '   ' })).rejects.toThrow(
+      /renamePatient: invalid request/,
+    );
   });
 
   it('pages the ranked queue, most suspicious first, with the active model and threshold', async () => {

@@ -69,6 +69,30 @@ export class Patients {
     return { id: Number(result.lastInsertRowid), created: true };
   }
 
+  /** Gives a patient another code; refused when another patient has it. */
+  renamePatient(id: number, code: string): void {
+    const trimmed = code.trim();
+    if (trimmed === '') throw new LibraryError('A patient id must not be empty.', 'invalid');
+    const other = this.db.prepare('SELECT id FROM patients WHERE code = ? AND id != ?').get(trimmed, id);
+    if (other) throw new LibraryError(`Another patient already has the id ${trimmed}.`, 'invalid');
+    const changed = this.db.prepare('UPDATE patients SET code = ? WHERE id = ?').run(trimmed, id).changes;
+    if (changed === 0) throw new LibraryError(`No patient with id ${id} in the library.`, 'not-found');
+  }
+
+  /** Gives a study another name; refused when the patient has another study of that name. */
+  renameStudy(id: number, name: string): void {
+    const trimmed = name.trim();
+    if (trimmed === '') throw new LibraryError('A study name must not be empty.', 'invalid');
+    const other = this.db
+      .prepare(
+        'SELECT 1 FROM studies WHERE name = ? AND id != ? AND patient_id = (SELECT patient_id FROM studies WHERE id = ?)',
+      )
+      .get(trimmed, id, id);
+    if (other) throw new LibraryError(`This patient already has a study named ${trimmed}.`, 'invalid');
+    const changed = this.db.prepare('UPDATE studies SET name = ? WHERE id = ?').run(trimmed, id).changes;
+    if (changed === 0) throw new LibraryError(`No study with id ${id} in the library.`, 'not-found');
+  }
+
   listPatients(): PatientSummary[] {
     return this.db
       .prepare(

@@ -37,6 +37,17 @@ export interface QueueEntry {
 export class Predictions {
   constructor(private readonly db: Db) {}
 
+  /** Images at or above `threshold` under a model, counted per study. */
+  suspiciousByStudy(modelId: number, threshold: number): Map<number, number> {
+    const rows = this.db
+      .prepare(
+        `SELECT i.study_id AS studyId, count(*) AS n FROM predictions pr JOIN images i ON i.id = pr.image_id
+         WHERE pr.model_id = ? AND pr.probability >= ? GROUP BY i.study_id`,
+      )
+      .all(modelId, threshold) as Array<{ studyId: number; n: number }>;
+    return new Map(rows.map((r) => [r.studyId, r.n]));
+  }
+
   /** One image's probability under a model, if the model has scored it. */
   probability(modelId: number, imageId: number): number | undefined {
     return this.db
