@@ -245,6 +245,15 @@ describe('renderer', () => {
     await page.getByRole('button', { name: 'Label next' }).click();
     await expect.poll(() => entries.count()).toBe(3);
     expect(await page.getByText('Not melanoma (nv)').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Most suspicious first' }).click();
+    await page.getByRole('combobox', { name: 'Label' }).click();
+    await page.getByRole('option', { name: 'not melanoma' }).click();
+    await expect.poll(() => entries.count()).toBe(1);
+    expect(await page.getByText('Not melanoma (nv)').count()).toBe(1);
+    await page.getByRole('combobox', { name: 'Diagnosis' }).click();
+    await page.getByRole('option', { name: 'bcc' }).click();
+    await expect.poll(() => entries.count()).toBe(0);
     expect(errors).toEqual([]);
     await page.context().close();
   });

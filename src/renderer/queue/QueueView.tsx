@@ -5,9 +5,7 @@ import {
   CardContent,
   CardMedia,
   Chip,
-  FormControlLabel,
   Stack,
-  Switch,
   ToggleButton,
   ToggleButtonGroup,
   Typography,
@@ -17,6 +15,7 @@ import type { ApiRequest, QueueEntry } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
 import { ImageView } from '../image/ImageView';
 import { useApiCall } from '../useApi';
+import { filterRequest, NO_FILTERS, QueueFilters, type Filters } from './QueueFilters';
 
 /** Images shown at once; the queue itself can hold far more. */
 const PAGE = 200;
@@ -24,16 +23,16 @@ const PAGE = 200;
 /** The ranked images: most suspicious first, or the unlabeled ones the model is least sure about. */
 export function QueueView(): JSX.Element {
   const [order, setOrder] = useState<'probability' | 'uncertainty'>('probability');
-  const [unlabeledOnly, setUnlabeledOnly] = useState(false);
-  const [suspiciousOnly, setSuspiciousOnly] = useState(false);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const request = useMemo<ApiRequest<'queue'>>(
     () => ({
       order,
       limit: PAGE,
-      ...(unlabeledOnly || order === 'uncertainty' ? { labeled: false } : {}),
-      ...(suspiciousOnly ? { suspicious: true } : {}),
+      ...filterRequest(filters),
+      // "Label next" is about images nobody has labeled yet.
+      ...(order === 'uncertainty' ? { labeled: false } : {}),
     }),
-    [order, unlabeledOnly, suspiciousOnly],
+    [order, filters],
   );
   const { state, reload } = useApiCall('queue', request);
   const [selected, setSelected] = useState<number | null>(null);
@@ -51,7 +50,7 @@ export function QueueView(): JSX.Element {
   );
   return (
     <Stack spacing={2}>
-      <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+      <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <ToggleButtonGroup
           exclusive
           size="small"
@@ -62,14 +61,7 @@ export function QueueView(): JSX.Element {
           <ToggleButton value="probability">Most suspicious first</ToggleButton>
           <ToggleButton value="uncertainty">Label next</ToggleButton>
         </ToggleButtonGroup>
-        <FormControlLabel
-          control={<Switch checked={unlabeledOnly} onChange={(e) => setUnlabeledOnly(e.target.checked)} />}
-          label="Unlabeled only"
-        />
-        <FormControlLabel
-          control={<Switch checked={suspiciousOnly} onChange={(e) => setSuspiciousOnly(e.target.checked)} />}
-          label="Suspicious only"
-        />
+        <QueueFilters value={filters} onChange={setFilters} />
       </Stack>
       <CallStateView state={state} reload={reload} busyLabel="Ranking" errorTitle="Could not load the queue">
         {(page) => (
