@@ -23,16 +23,21 @@ export const LibraryInfoSchema = z.object({
 });
 export type LibraryInfo = z.infer<typeof LibraryInfoSchema>;
 
+/** What a patient or a study holds. */
+const imageCounts = {
+  images: count,
+  labeled: count,
+  /** At or above the active model's threshold. */
+  suspicious: count,
+};
+
 export const PatientSummarySchema = z.object({
   id,
   code: z.string(),
   note: z.string().nullable(),
   createdAt: timestamp,
   studies: count,
-  images: count,
-  labeled: count,
-  /** At or above the active model's threshold. */
-  suspicious: count,
+  ...imageCounts,
 });
 export type PatientSummary = z.infer<typeof PatientSummarySchema>;
 
@@ -45,9 +50,7 @@ export const StudySummarySchema = z.object({
   sourceFolder: z.string().nullable(),
   note: z.string().nullable(),
   createdAt: timestamp,
-  images: count,
-  labeled: count,
-  suspicious: count,
+  ...imageCounts,
 });
 export type StudySummary = z.infer<typeof StudySummarySchema>;
 
