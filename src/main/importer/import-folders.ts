@@ -110,14 +110,23 @@ export async function importFolders(library: Library, options: ImportOptions): P
       lastFlush = Date.now();
     };
 
+    // Files claim their hash in scan order, so that of two identical files the one found first is the
+    // original, however the reads overlap: each waits for the previous file's claim.
+    let claims: Promise<unknown> = Promise.resolve();
     const importFile = async (file: string): Promise<void> => {
       const manifestEntry = manifestFor(manifests, file);
-      let bytes: Buffer;
-      try {
-        bytes = await readImageFile(file);
-      } catch (error) {
+      const read = readImageFile(file).then(
+        (bytes) => ({ bytes }),
+        (error: unknown) => ({ error }),
+      );
+      const turn = claims.then(() => read);
+      claims = turn;
+      const result = await turn;
+      if ('error' in result) {
+        const { error } = result;
         return fail(file, error instanceof ImageRejected ? error.message : describe(error, 'file'));
       }
+      const { bytes } = result;
       const hash = sha256(bytes);
       const studyId = studies.resolve(manifestEntry ?? {});
       const existing = library.images.bySha256(hash);
