@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { openLibrary } from '../src/main/library';
-import { loadBackbone, toBatch } from '../src/main/model/backbone';
+import { loadBackbone } from '../src/main/model/backbone';
+import { activationsOf } from '../src/main/model/deep/activations';
 import { arraySource, DEEP_RECIPE, trainTop } from '../src/main/model/deep/train-top';
-import { imageToInput } from '../src/main/model/preprocess';
 import { initBackend } from '../src/main/model/tf-backend';
 import { HEAD_DEFAULTS, trainHead } from '../src/main/model/head';
 import { ModelProcess } from '../src/main/model/process/host';
@@ -129,19 +128,11 @@ async function benchDeepRetraining(
   const chosen = await initBackend('auto');
   const backbone = await loadBackbone(resources.backboneDir);
   const split = backbone.splitAt(DEEP_RECIPE.cut);
-  const size = split.shape[0] * split.shape[1] * split.shape[2];
-  const values = new Float32Array(files.length * size);
   const cacheStart = performance.now();
-  for (let start = 0; start < files.length; start += 16) {
-    const inputs = await Promise.all(
-      files
-        .slice(start, start + 16)
-        .map(async (name) => imageToInput(await fs.promises.readFile(path.join(HAM_IMAGES, name)))),
-    );
-    const activations = tf.tidy(() => split.activations(toBatch(inputs)));
-    values.set(activations.dataSync(), start * size);
-    activations.dispose();
-  }
+  const values = await activationsOf(
+    split,
+    files.map((name) => path.join(HAM_IMAGES, name)),
+  );
   const cacheRate = files.length / ((performance.now() - cacheStart) / 1000);
   console.log(
     `deep retraining, activations at ${DEEP_RECIPE.cut}: ${cacheRate.toFixed(1)} images/s (${chosen.name})`,

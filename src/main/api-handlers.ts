@@ -57,13 +57,11 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
     libraryInfo: () => library.info(),
     patients: () => {
       const byStudy = suspiciousByStudy();
-      const studies = library.patients.listStudies();
-      return library.patients.listPatients().map((p) => ({
-        ...p,
-        suspicious: studies
-          .filter((s) => s.patientId === p.id)
-          .reduce((sum, s) => sum + (byStudy.get(s.id) ?? 0), 0),
-      }));
+      const byPatient = new Map<number, number>();
+      for (const s of library.patients.listStudies()) {
+        byPatient.set(s.patientId, (byPatient.get(s.patientId) ?? 0) + (byStudy.get(s.id) ?? 0));
+      }
+      return library.patients.listPatients().map((p) => ({ ...p, suspicious: byPatient.get(p.id) ?? 0 }));
     },
     studies: ({ patient }) => {
       const byStudy = suspiciousByStudy();
@@ -79,9 +77,6 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
       library.audit.record(user, 'patient.rename', `patient:${patientId}`);
     },
     createStudy: ({ patientId, name }) => {
-      if (!library.patients.listPatients().some((p) => p.id === patientId)) {
-        throw new LibraryError(`No patient with id ${patientId} in the library.`, 'not-found');
-      }
       const result = library.patients.ensureStudy(patientId, name);
       if (result.created) library.audit.record(user, 'study.create', `study:${result.id}`);
       return result;

@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { toBatch, type Backbone, type BackboneSplit } from '../../src/main/model/backbone';
+import type { Backbone, BackboneSplit } from '../../src/main/model/backbone';
+import { activationsOf } from '../../src/main/model/deep/activations';
 import { foldStandardisation } from '../../src/main/model/head';
-import { imageToInput } from '../../src/main/model/preprocess';
 import {
   arraySource,
   embedThroughTop,
@@ -16,8 +15,6 @@ import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainabl
 import { dihedral } from '../../src/main/model/deep/dihedral';
 import { fitHead, SEED, type Dataset } from './fit';
 
-const BATCH = 16;
-
 /** Activations at the cut for every file, in file order; computed once, then read from .cache/. */
 export async function cutActivations(
   backbone: Backbone,
@@ -25,26 +22,16 @@ export async function cutActivations(
   files: string[],
   cacheDir: string,
 ): Promise<ActivationSource> {
-  const size = split.shape[0] * split.shape[1] * split.shape[2];
   const name = `${backbone.version}-${DEEP_RECIPE.cut}-${files.length}.f32`.replace(/[^\w.-]/g, '_');
   const cache = path.join(cacheDir, name);
   if (!fs.existsSync(cache)) {
-    const values = new Float32Array(files.length * size);
-    const decode = (batch: string[]): Promise<Float32Array[]> =>
-      Promise.all(batch.map(async (file) => imageToInput(await fs.promises.readFile(file))));
     const started = Date.now();
-    let next = decode(files.slice(0, BATCH));
-    for (let start = 0; start < files.length; start += BATCH) {
-      const inputs = await next;
-      next = decode(files.slice(start + BATCH, start + 2 * BATCH));
-      const activations = tf.tidy(() => split.activations(toBatch(inputs)));
-      values.set(activations.dataSync(), start * size);
-      activations.dispose();
-      if ((start / BATCH) % 100 === 99) {
-        const rate = (start + BATCH) / ((Date.now() - started) / 1000);
-        process.stderr.write(`activations: ${start + BATCH}/${files.length} (${rate.toFixed(1)} images/s)\n`);
+    const values = await activationsOf(split, files, (done) => {
+      if (done % 1600 === 0) {
+        const rate = done / ((Date.now() - started) / 1000);
+        process.stderr.write(`activations: ${done}/${files.length} (${rate.toFixed(1)} images/s)\n`);
       }
-    }
+    });
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.writeFileSync(`${cache}.tmp`, Buffer.from(values.buffer));
     fs.renameSync(`${cache}.tmp`, cache);

@@ -27,6 +27,8 @@ export interface ImageRecord extends NewImage {
 const COLUMNS = `id, study_id AS studyId, sha256, original_path AS originalPath, original_name AS originalName,
   format, width, height, orientation, bytes, captured_at AS capturedAt, body_site AS bodySite,
   lesion_id AS lesionId, imported_at AS importedAt`;
+/** The same columns, named as `i.<column>` for queries that join images with other tables. */
+const QUALIFIED_COLUMNS = COLUMNS.replace(/(^|,\s*)(\w+)/g, '$1i.$2');
 
 export class Images {
   constructor(private readonly db: Db) {}
@@ -64,7 +66,7 @@ export class Images {
   withOwner(id: number): (ImageRecord & { patient: string; study: string }) | undefined {
     return this.db
       .prepare(
-        `SELECT ${COLUMNS.replace(/(^|,\s*)(\w+)/g, '$1i.$2')}, p.code AS patient, s.name AS study
+        `SELECT ${QUALIFIED_COLUMNS}, p.code AS patient, s.name AS study
          FROM images i JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
          WHERE i.id = ?`,
       )

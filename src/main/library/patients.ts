@@ -50,6 +50,9 @@ export class Patients {
   ): { id: number; created: boolean } {
     const trimmed = name.trim();
     if (trimmed === '') throw new LibraryError('A study name must not be empty.', 'invalid');
+    if (!this.db.prepare('SELECT 1 FROM patients WHERE id = ?').get(patientId)) {
+      throw new LibraryError(`No patient with id ${patientId} in the library.`, 'not-found');
+    }
     const existing = this.db
       .prepare('SELECT id FROM studies WHERE patient_id = ? AND name = ?')
       .get(patientId, trimmed) as { id: number } | undefined;

@@ -49,7 +49,7 @@ export function LabelPanel({
       const api = window.api;
       if (saving || !api) return;
       setSaving(true);
-      api.saveLabel({ imageId: detail.id, ...withoutNulls(label) }).then(
+      api.saveLabel({ imageId: detail.id, ...definedOnly(label) }).then(
         () => {
           setSaving(false);
           onSaved();
@@ -62,32 +62,21 @@ export function LabelPanel({
     },
     [detail.id, saving, onSaved, onError],
   );
-  const keep = (c: Current): Omit<LabelRequest, 'imageId' | 'melanoma'> => ({
-    confirmedBy: c?.confirmedBy ?? undefined,
-    confirmedAt: c?.confirmedAt ?? undefined,
-    note: c?.note ?? undefined,
-  });
-  const melanoma = (): void => save({ ...keep(current), melanoma: true, diagnosis: 'mel' });
+  // Each choice changes one thing and keeps the rest of the current label.
+  const melanoma = (): void => save({ ...(current && asRequest(current)), melanoma: true, diagnosis: 'mel' });
   const notMelanoma = (): void =>
     save({
-      ...keep(current),
+      ...(current && asRequest(current)),
       melanoma: false,
-      diagnosis: current?.diagnosis && current.diagnosis !== 'mel' ? current.diagnosis : undefined,
+      diagnosis: current?.diagnosis !== 'mel' ? (current?.diagnosis ?? undefined) : undefined,
     });
   const confirm = (confirmedBy: Confirmation): void => {
-    if (current)
-      save({
-        ...keep(current),
-        melanoma: current.melanoma,
-        diagnosis: current.diagnosis ?? undefined,
-        confirmedBy,
-      });
+    if (current) save({ ...asRequest(current), confirmedBy });
     else onError('Say melanoma (M) or not (N) first, then how it was confirmed.');
   };
   const previous = history.at(-2);
   const undo = (): void => {
-    if (previous)
-      save({ ...keep(previous), melanoma: previous.melanoma, diagnosis: previous.diagnosis ?? undefined });
+    if (previous) save(asRequest(previous));
   };
 
   useEffect(() => {
@@ -132,7 +121,11 @@ export function LabelPanel({
         value={current?.diagnosis ?? ''}
         disabled={!current || current.melanoma || saving}
         onChange={(e) =>
-          save({ ...keep(current), melanoma: false, diagnosis: e.target.value as LabelRequest['diagnosis'] })
+          save({
+            ...(current && asRequest(current)),
+            melanoma: false,
+            diagnosis: e.target.value as LabelRequest['diagnosis'],
+          })
         }
       >
         {DIAGNOSES.filter((d) => d !== 'mel').map((d) => (
@@ -163,12 +156,7 @@ export function LabelPanel({
         disabled={!current || saving}
         onBlur={(e) => {
           if (current && e.target.value !== (current.note ?? '')) {
-            save({
-              ...keep(current),
-              melanoma: current.melanoma,
-              diagnosis: current.diagnosis ?? undefined,
-              note: e.target.value || undefined,
-            });
+            save({ ...asRequest(current), note: e.target.value || undefined });
           }
         }}
       />
@@ -200,9 +188,18 @@ export function LabelPanel({
   );
 }
 
-function withoutNulls(label: Omit<LabelRequest, 'imageId'>): Omit<LabelRequest, 'imageId'> {
-  return Object.fromEntries(Object.entries(label).filter(([, v]) => v !== undefined && v !== null)) as Omit<
-    LabelRequest,
-    'imageId'
-  >;
+/** A stored label's choices as a request. */
+function asRequest(label: NonNullable<Current>): Omit<LabelRequest, 'imageId'> {
+  return definedOnly({
+    melanoma: label.melanoma,
+    diagnosis: label.diagnosis ?? undefined,
+    confirmedBy: label.confirmedBy ?? undefined,
+    confirmedAt: label.confirmedAt ?? undefined,
+    note: label.note ?? undefined,
+  });
+}
+
+/** The request without the fields left undefined: the contract is strict about what it is sent. */
+function definedOnly<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
 }

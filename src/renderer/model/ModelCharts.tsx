@@ -5,7 +5,9 @@ import type { ModelDetail } from '../../api/contract';
 
 type Evaluation = NonNullable<ModelDetail['validation']>;
 
-const percent = (value: number | null): string => (value === null ? '—' : `${(100 * value).toFixed(1)} %`);
+/** A rate as the model screen shows it; a dash where there is none. */
+export const percent = (value: number | null): string =>
+  value === null ? '—' : `${(100 * value).toFixed(1)} %`;
 
 /** The validation ROC curve, with the chance diagonal. */
 export function RocChart({ evaluation }: { evaluation: Evaluation }): JSX.Element {

@@ -17,7 +17,7 @@ import type { ModelDetail, ModelSummary } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
 import { messageOf, useApiCall } from '../useApi';
 import { useJob, type JobFinished } from '../useJob';
-import { CalibrationChart, ConfusionMatrix, LearningCurve, RocChart } from './ModelCharts';
+import { CalibrationChart, ConfusionMatrix, LearningCurve, percent, RocChart } from './ModelCharts';
 
 type Finished = JobFinished;
 
@@ -138,9 +138,9 @@ function SideBySide({ candidate, parent }: { candidate: string; parent: string }
   const right = b.state.data;
   const rows: [string, (d: ModelDetail) => string][] = [
     ['ROC AUC', (d) => d.validation?.rocAuc?.toFixed(4) ?? '—'],
-    ['Sensitivity', (d) => pct(d.validation?.sensitivity ?? null)],
-    ['Specificity', (d) => pct(d.validation?.specificity ?? null)],
-    ['Threshold', (d) => pct(d.threshold)],
+    ['Sensitivity', (d) => percent(d.validation?.sensitivity ?? null)],
+    ['Specificity', (d) => percent(d.validation?.specificity ?? null)],
+    ['Threshold', (d) => percent(d.threshold)],
     ['Validation images', (d) => String(d.validation?.count ?? '—')],
   ];
   return (
@@ -255,5 +255,3 @@ function Report({ version }: { version: string }): JSX.Element {
     </CallStateView>
   );
 }
-
-const pct = (value: number | null): string => (value === null ? '—' : `${(100 * value).toFixed(1)} %`);
