@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CurvePoint, TrainResult } from '../head';
+import type { ActivationMap, LinearHead } from '../class-activation';
 import type {
   BackendReport,
   HeadTrainingRequest,
@@ -112,6 +113,14 @@ export class ModelProcess {
       },
       handlers.signal,
     );
+  }
+
+  /** The class-activation map of `head` (on raw pooled features) on one image; see class-activation.ts. */
+  async explain(image: { imageId: number; path: string }, head: LinearHead): Promise<ActivationMap> {
+    await this.backend();
+    return this.request<ActivationMap>({ kind: 'explain', image, head }, (message, done) => {
+      if (message.kind === 'explained') done(message.map);
+    });
   }
 
   close(): void {

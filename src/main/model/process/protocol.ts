@@ -5,6 +5,7 @@
  */
 import type { TrainOptions, TrainResult, CurvePoint } from '../head';
 import type { TopManifest } from '../deep/top-file';
+import type { ActivationMap, LinearHead } from '../class-activation';
 
 /** What the model process is set up with: where the backbone is and which backend to prefer. */
 export interface ModelProcessConfig {
@@ -28,6 +29,8 @@ export type ModelRequest =
   | { kind: 'init'; requestId: number; config: ModelProcessConfig }
   | { kind: 'embed'; requestId: number; images: Array<{ imageId: number; path: string }> }
   | { kind: 'train-head'; requestId: number; options: HeadTrainingRequest }
+  /** The class-activation map of `head` on one image; an image that cannot be read fails the request. */
+  | { kind: 'explain'; requestId: number; image: { imageId: number; path: string }; head: LinearHead }
   | { kind: 'cancel'; requestId: number };
 
 export type ModelMessage =
@@ -36,5 +39,6 @@ export type ModelMessage =
   | { kind: 'image-error'; requestId: number; imageId: number; path: string; message: string }
   | { kind: 'epoch'; requestId: number; point: CurvePoint }
   | { kind: 'trained'; requestId: number; result: TrainResult }
+  | { kind: 'explained'; requestId: number; imageId: number; map: ActivationMap }
   | { kind: 'done'; requestId: number }
   | { kind: 'error'; requestId: number; message: string; cancelled: boolean };

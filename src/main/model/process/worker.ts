@@ -10,6 +10,7 @@ import { readTopWeights } from '../deep/top-file';
 import { imageToInput } from '../preprocess';
 import { initBackend } from '../tf-backend';
 import { trainHeadAsync, TrainingAbortedError } from '../head';
+import { classActivationMap, type ActivationMap, type LinearHead } from '../class-activation';
 import type { BackendReport, ModelMessage, ModelRequest } from './protocol';
 import { parentChannel } from './channel';
 
@@ -73,7 +74,23 @@ async function handle(
       post({ kind: 'trained', requestId: request.requestId, result });
       return;
     }
+    case 'explain': {
+      const map = await explain(request.image, request.head);
+      post({ kind: 'explained', requestId: request.requestId, imageId: request.image.imageId, map });
+      return;
+    }
   }
+}
+
+async function explain(image: { imageId: number; path: string }, head: LinearHead): Promise<ActivationMap> {
+  if (!backbone) throw new Error('the model process was not initialised');
+  let input: Float32Array;
+  try {
+    input = await imageToInput(await fs.promises.readFile(image.path));
+  } catch (error) {
+    throw new Error(`image ${image.imageId} (${image.path}): ${(error as Error).message}`);
+  }
+  return classActivationMap(backbone, input, head);
 }
 
 interface Decoded {
