@@ -1,123 +1,28 @@
 /**
- * The built renderer in a real Chromium, talking to the real main-process handlers over a stand-in for
- * IPC: window.api is injected the way the preload builds it (one function per channel), and each call
- * runs through createChannelHandlers, the same validation ipc.ts wires to ipcMain.
+ * The app's flows in a real Chromium against the real services, through the test harness's loopback
+ * bridge (see harness.ts): a real library in a temporary folder, real imports, real ranking.
  */
-import { execFileSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiChannels } from '../../src/api/channels';
-import {
-  createApiHandlers,
-  createChannelHandlers,
-  type ApiContext,
-  type ApiHandlers,
-} from '../../src/main/api-handlers';
+import { createApiHandlers, type ApiContext } from '../../src/main/api-handlers';
 import { JobRunner } from '../../src/main/jobs/job-runner';
 import { resourcePaths } from '../../src/main/resources';
-import { IMAGE_SCHEME, serveImage } from '../../src/main/image-protocol';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
 import type { JobEvent } from '../../src/api/jobs';
 import { openLibrary, type Library } from '../../src/main/library';
-import { serveDirectory, type StaticServer } from './static-server';
+import { SCREENSHOT_DIR as screenshotDir, startHarness, type Harness } from './harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const repoRoot = resolve(__dirname, '../..');
-const screenshotDir = join(tmpdir(), 'melanoma-triage-e2e');
-
-let outDir: string;
 let dataDir: string;
 let library: Library;
-let server: StaticServer;
-let browser: Browser;
-
-/** Every page gets the browser errors it logged, so a CSP violation or a React error fails the test. */
-async function openApp(
-  handlers: ApiHandlers,
-): Promise<{ page: Page; errors: string[]; emit: (event: JobEvent) => void }> {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  const byChannel = createChannelHandlers(handlers);
-  await context.exposeFunction('__triageInvoke', async (channel: string, request: unknown) => {
-    const handle = byChannel.get(channel);
-    if (!handle) throw new Error(`no handler for channel ${channel}`);
-    return handle(request);
-  });
-  await context.addInitScript((channels: Record<string, string>) => {
-    const host = globalThis as unknown as {
-      api?: unknown;
-      __triageInvoke(channel: string, request: unknown): Promise<unknown>;
-      __emitJobEvent?: (event: unknown) => void;
-    };
-    const listeners = new Set<(event: unknown) => void>();
-    host.api = {
-      ...Object.fromEntries(
-        Object.entries(channels).map(([name, channel]) => [
-          name,
-          (request: unknown) => host.__triageInvoke(channel, request),
-        ]),
-      ),
-      // Served by the test's server through the app's own image protocol handler.
-      imageUrl: (kind: string, imageId: number) => `/__images/${kind}/${imageId}`,
-      onJobEvent: (listener: (event: unknown) => void) => {
-        listeners.add(listener);
-        return () => listeners.delete(listener);
-      },
-    };
-    // The test's stand-in for main sending a job event to the window.
-    host.__emitJobEvent = (event: unknown) => listeners.forEach((listener) => listener(event));
-  }, apiChannels);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
-  });
-  await page.goto(server.url);
-  const emit = (event: JobEvent): void =>
-    void page.evaluate(
-      (e) => (globalThis as unknown as { __emitJobEvent(e: unknown): void }).__emitJobEvent(e),
-      event,
-    );
-  return { page, errors, emit };
-}
+let harness: Harness;
+const openApp: Harness['openApp'] = (handlers, options) => harness.openApp(handlers, options);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: the renderer e2e test needs Debian's chromium (apt-get install chromium)`,
-    );
-  }
-  // Build into a fresh folder so that a concurrent `npm run build` or another test cannot swap files under us.
-  outDir = mkdtempSync(join(tmpdir(), 'triage-e2e-build-'));
-  execFileSync(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules/electron-vite/bin/electron-vite.js'),
-      'build',
-      '--outDir',
-      outDir,
-      '--logLevel',
-      'error',
-    ],
-    { cwd: repoRoot, stdio: 'inherit' },
-  );
-
   dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-library-'));
   library = openLibrary(dataDir);
   await importFolders(library, {
@@ -133,30 +38,13 @@ beforeAll(async () => {
     .get() as number;
   library.labels.add({ imageId: labeledImage, melanoma: false, diagnosis: 'nv', labeledBy: 'e2e test' });
   await rankCurrent(library);
-
-  server = await serveDirectory(join(outDir, 'renderer'), {
-    prefix: '/__images/',
-    handle: (rest) => serveImage(library, `${IMAGE_SCHEME}://${rest}`),
-  });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  mkdirSync(screenshotDir, { recursive: true });
+  harness = await startHarness(library);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness?.close();
   library?.close();
-  for (const dir of [outDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const apiContext = (
@@ -171,8 +59,27 @@ const apiContext = (
 });
 
 describe('renderer', () => {
+  it('has a loopback bridge that refuses calls, events and images without the page token', async () => {
+    expect(new URL(harness.url).hostname).toBe('127.0.0.1');
+    const { page } = await openApp(createApiHandlers(apiContext()));
+    const channel = apiChannels.libraryInfo;
+    const tokens: Record<string, string>[] = [{}, { 'x-bridge-token': 'not-the-token' }];
+    for (const headers of tokens) {
+      const call = await fetch(new URL(`__bridge/call/${channel}`, harness.url), {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
+      expect(call.status).toBe(403);
+    }
+    for (const path of ['__bridge/events', '__images/thumb/1?token=guess']) {
+      expect((await fetch(new URL(path, harness.url))).status).toBe(403);
+    }
+    await page.context().close();
+  });
+
   it('bundles a preload that requires nothing but electron, as a sandboxed preload must', () => {
-    const preload = readFileSync(join(outDir, 'preload/index.js'), 'utf8');
+    const preload = readFileSync(join(harness.outDir, 'preload/index.js'), 'utf8');
     const required = [...preload.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
     expect(required).toEqual(['electron']);
   });
