@@ -91,6 +91,27 @@ export function embedDeep(
   }
 }
 
+/**
+ * Embeddings of `rows` averaged over the flips and turns `transforms` of each activation map: test-time
+ * augmentation whose result is still one embedding per image.
+ */
+export function embedAveraged(
+  split: BackboneSplit,
+  weights: readonly TopWeight[],
+  source: ActivationSource,
+  rows: readonly number[],
+  transforms: readonly number[],
+): Float32Array {
+  let sum: Float32Array | undefined;
+  for (const t of transforms) {
+    const values = embedDeep(split, weights, t === 0 ? source : transformedSource(source, t), rows);
+    if (!sum) sum = values;
+    else values.forEach((v, i) => (sum![i]! += v));
+  }
+  if (!sum) throw new Error('no transforms to average over');
+  return sum.map((v) => v / transforms.length);
+}
+
 /** The same rows, each map flipped or turned by `transform` (see dihedral.ts). */
 export function transformedSource(source: ActivationSource, transform: number): ActivationSource {
   const [h, , c] = source.shape;

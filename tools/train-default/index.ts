@@ -26,7 +26,7 @@ import { shippedModelFile } from '../../src/main/model/registry';
 import { selectRows, writeTrainingSet } from '../../src/main/model/training-set';
 import { resourcePaths } from '../../src/main/resources';
 import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
-import { cutActivations, embedDeep, fitDeep, transformedSource } from './deep';
+import { cutActivations, embedAveraged, embedDeep, fitDeep, transformedSource } from './deep';
 import type { BackboneSplit } from '../../src/main/model/backbone';
 import type { ActivationSource } from '../../src/main/model/deep/train-top';
 import type { TopWeight } from '../../src/main/model/deep/trainable-top';
@@ -42,6 +42,8 @@ const CACHE = path.join(ROOT, '.cache');
 const TARGET_SENSITIVITY = 0.95;
 const L2_CANDIDATES = [0.01, 0.1, 0.3, 0.6, 1];
 const FOLDS = 5;
+/** Test-time flips and turns measured in cross-validation (indices as in dihedral.ts). */
+const TEST_TRANSFORM_SETS = { flip: [0, 1], flips: [0, 1, 2, 3], all: [0, 1, 2, 3, 4, 5, 6, 7] };
 
 async function main(): Promise<void> {
   const onlyFold = foldArgument(process.argv.slice(2));
@@ -105,17 +107,20 @@ async function main(): Promise<void> {
         fs.writeFileSync(lock, String(process.pid));
         const { train, validation } = earlyStoppingSplit(data, fold.train);
         const result = await fitDeep(split, source, data, train, validation, l2, `fold ${k + 1}`);
+        fs.writeFileSync(cache.replace(/json$/, 'top.bin'), topBytes(result.weights));
         const deepHead = asHeadParams(result.head);
-        const score = (rows: number[]): Float32Array =>
-          predict(deepHead, embedDeep(split, result.weights, source, rows), rows.length);
-        const outcome = foldResult(
-          data,
-          score(fold.validation),
-          fold.validation,
-          score(validation),
-          validation,
+        const outcomeWith = (transforms: readonly number[]): Omit<FoldResult, 'fold' | 'epochs'> => {
+          const score = (rows: number[]): Float32Array =>
+            predict(deepHead, embedAveraged(split, result.weights, source, rows, transforms), rows.length);
+          return foldResult(data, score(fold.validation), fold.validation, score(validation), validation);
+        };
+        const transformed = Object.fromEntries(
+          Object.entries(TEST_TRANSFORM_SETS).map(([name, set]) => [name, outcomeWith(set)]),
         );
-        fs.writeFileSync(cache, JSON.stringify({ ...outcome, fold: k, epochs: result.bestEpoch }));
+        fs.writeFileSync(
+          cache,
+          JSON.stringify({ ...outcomeWith([0]), fold: k, epochs: result.bestEpoch, transformed }),
+        );
         fs.rmSync(lock, { force: true });
       }
       const outcome = JSON.parse(fs.readFileSync(cache, 'utf8')) as FoldResult;
