@@ -17,6 +17,7 @@ export const apiChannels = {
   renameStudy: 'studies:rename',
   queue: 'queue:page',
   imageDetail: 'image:detail',
+  explainImage: 'image:explain',
   saveLabel: 'label:save',
   chooseFolders: 'dialog:folders',
   chooseManifest: 'dialog:manifest',

@@ -133,6 +133,25 @@ export const ImageDetailSchema = z.object({
 });
 export type ImageDetail = z.infer<typeof ImageDetailSchema>;
 
+/**
+ * Where the active model sees melanoma in one image: its class-activation map on the backbone's last
+ * feature grid, which covers the whole (upright) image.
+ */
+export const ExplanationSchema = z
+  .object({
+    /** The model version whose map this is. */
+    model: z.string(),
+    rows: z.number().int().positive(),
+    columns: z.number().int().positive(),
+    /** rows × columns cells, row-major: 0 the image's least, 1 its most melanoma-like region. */
+    cells: z.array(z.number().min(0).max(1)),
+    /** The melanoma probability of the least and the most melanoma-like region, each as if it were the whole image. */
+    lowest: z.number().min(0).max(1),
+    highest: z.number().min(0).max(1),
+  })
+  .refine((e) => e.cells.length === e.rows * e.columns, { error: 'cells must be rows × columns values' });
+export type Explanation = z.infer<typeof ExplanationSchema>;
+
 export const ModelSummarySchema = z.object({
   version: z.string(),
   /** 'head': a classifier retrained on cached embeddings; 'deep': the backbone's top fine-tuned too. */
@@ -237,6 +256,12 @@ export const apiCalls = {
     channel: 'image:detail',
     request: z.strictObject({ imageId: id }),
     response: ImageDetailSchema,
+  },
+  /** Computed on demand in the model process (a fraction of a second once it runs). */
+  explainImage: {
+    channel: 'image:explain',
+    request: z.strictObject({ imageId: id }),
+    response: ExplanationSchema,
   },
   saveLabel: {
     channel: 'label:save',

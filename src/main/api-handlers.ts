@@ -16,6 +16,8 @@ import { LibraryError } from './library';
 import { activeModel, readModelFiles } from './model/registry';
 import type { BackendReport } from './model/process/protocol';
 import { withModelProcess } from './triage/model-session';
+import { Explainer } from './triage/explainer';
+import { resourcePaths } from './resources';
 import type { ModelRecord } from './library/models';
 import type { Evaluation } from './model/metrics';
 import type { CurvePoint } from './model/head';
@@ -53,6 +55,8 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
   };
   // Starting the model process to ask takes seconds; the answer holds until the backend setting changes.
   let backend: Promise<BackendReport> | undefined;
+  // Heatmaps come from a model process kept warm between images, so paging through costs no restart.
+  const explainer = new Explainer(library, { ...resourcePaths(), defaultModelDir });
   return {
     libraryInfo: () => library.info(),
     patients: () => {
@@ -122,6 +126,7 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
         labels: library.labels.history(imageId),
       };
     },
+    explainImage: ({ imageId }) => explainer.explain(imageId),
     saveLabel: (request) => {
       const result = library.labels.add({ ...request, labeledBy: user });
       if (result.added) {
