@@ -12,7 +12,9 @@ import {
   toppedVersion,
   type TopManifest,
 } from '../../src/main/model/deep/top-file';
-import { describeTop, topWeightsFromModel } from '../../src/main/model/deep/trainable-top';
+import { describeTop, TrainableTop, topWeightsFromModel } from '../../src/main/model/deep/trainable-top';
+import { arraySource, embedThroughTop } from '../../src/main/model/deep/train-top';
+import { transformedSource } from '../../src/main/model/deep/dihedral';
 import { fileSystemHandler } from '../../src/main/model/fs-io-handler';
 import { imageToInput } from '../../src/main/model/preprocess';
 import { readShippedModel, registerModel, type ModelArtifact } from '../../src/main/model/registry';
@@ -127,5 +129,50 @@ describe('a model with a fine-tuned top', () => {
     const ranked = await runTriage(['rank', '--data-dir', dataDir]);
     expect(ranked.code).not.toBe(0);
     expect(ranked.stderr).toContain(`${file}: content does not match the model`);
+  }, 120_000);
+
+  it('averages the embeddings of flipped and turned activations at the cut, as training measured them', async () => {
+    await initBackend('wasm');
+    const plain = await loadBackbone(resources.backboneDir);
+    const split = plain.splitAt(CUT);
+    // Identity, both flips (a half turn), and transpose with a flip: every branch of dihedralTensor.
+    const testTransforms = [0, 3, 5];
+    const top = topManifest(CUT, split.weights, testTransforms);
+    const averaged = await loadBackbone(resources.backboneDir, { manifest: top, weights: split.weights });
+    expect(averaged.version).toBe(`${plain.version}+top-${top.id}+tta-035`);
+    expect(toppedVersion(plain.version, topManifest(CUT, split.weights, [0]))).toBe(
+      `${plain.version}+top-${top.id}`,
+    );
+
+    const files = fs
+      .readdirSync(path.join(HAM_FIXTURES))
+      .filter((f) => f.endsWith('.jpg'))
+      .slice(0, 2);
+    const inputs = await Promise.all(
+      files.map(async (f) => imageToInput(fs.readFileSync(path.join(HAM_FIXTURES, f)))),
+    );
+    const batch = toBatch(inputs);
+    const got = averaged.embed(batch).arraySync();
+    const activations = split.activations(batch);
+    const source = arraySource(activations.dataSync() as Float32Array, split.shape);
+    const trainable = new TrainableTop(split.top, split.weights);
+    const rows = files.map((_, i) => i);
+    const perTransform = testTransforms.map((t) =>
+      embedThroughTop(trainable, transformedSource(source, t), rows, 8),
+    );
+    trainable.dispose();
+    const once = plain.embed(batch).arraySync();
+    rows.forEach((i) => {
+      const want = Array.from(
+        { length: 1280 },
+        (_, j) => perTransform.reduce((sum, e) => sum + e[i * 1280 + j]!, 0) / testTransforms.length,
+      );
+      expect(Math.max(...got[i]!.map((v, j) => Math.abs(v - want[j]!)))).toBeLessThan(1e-4);
+      // And it is not simply the untransformed embedding.
+      expect(Math.max(...got[i]!.map((v, j) => Math.abs(v - once[i]![j]!)))).toBeGreaterThan(1e-3);
+    });
+    [batch, activations].forEach((t) => t.dispose());
+    plain.dispose();
+    averaged.dispose();
   }, 120_000);
 });

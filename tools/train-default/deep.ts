@@ -12,7 +12,7 @@ import {
   type TopTrainingResult,
 } from '../../src/main/model/deep/train-top';
 import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainable-top';
-import { dihedral } from '../../src/main/model/deep/dihedral';
+import { transformedSource } from '../../src/main/model/deep/dihedral';
 import { fitHead, SEED, type Dataset } from './fit';
 
 /** Activations at the cut for every file, in file order; computed once, then read from .cache/. */
@@ -110,22 +110,4 @@ export function embedAveraged(
   }
   if (!sum) throw new Error('no transforms to average over');
   return sum.map((v) => v / transforms.length);
-}
-
-/** The same rows, each map flipped or turned by `transform` (see dihedral.ts). */
-export function transformedSource(source: ActivationSource, transform: number): ActivationSource {
-  const [h, , c] = source.shape;
-  const size = source.shape[0] * source.shape[1] * c;
-  return {
-    shape: source.shape,
-    read: (rows, target) => {
-      source.read(rows, target);
-      const original = new Float32Array(size);
-      for (let i = 0; i < rows.length; i++) {
-        const map = target.subarray(i * size, (i + 1) * size);
-        original.set(map);
-        dihedral(original, map, h, c, transform);
-      }
-    },
-  };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { fileSystemHandler } from './fs-io-handler';
+import { dihedralTensor } from './deep/dihedral';
 import { fusedForward } from './fused-forward';
 import { toppedVersion, type TopManifest } from './deep/top-file';
 import { describeTop, topWeightsFromModel, type TopDescription, type TopWeight } from './deep/trainable-top';
@@ -83,7 +84,9 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
   const beforePool = pool.inboundNodes[0]?.inboundLayers[0]?.name;
   const last = model.layers.at(-1)?.name;
   if (!beforePool || !last) throw new Error(`${dir}: the model has no layer before ${pool.name}`);
-  const embedder = fusedForward(model, pool.name);
+  const embedder = top?.manifest.testTransforms
+    ? averagedEmbedder(model, top.manifest.cut, pool.name, top.manifest.testTransforms)
+    : fusedForward(model, pool.name);
   const mapper = fusedForward(model, beforePool);
   const classifier = fusedForward(model, last);
   const classes = model.outputs[0]?.shape[1];
@@ -126,6 +129,28 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
     },
     dispose: () => void model.dispose(),
   };
+}
+
+/**
+ * The embedding averaged over flips and turns of the activations at the cut: the frozen part runs once,
+ * the top once per transform, so the image still has one embedding, as the head was trained on.
+ */
+function averagedEmbedder(
+  model: tf.LayersModel,
+  cut: string,
+  pool: string,
+  transforms: readonly number[],
+): (input: tf.Tensor4D) => tf.Tensor {
+  const toCut = fusedForward(model, cut);
+  const fromCut = fusedForward(model, pool, cut);
+  return (input) =>
+    tf.tidy(() => {
+      const atCut = toCut(input) as tf.Tensor4D;
+      const copies = tf.concat(transforms.map((t) => dihedralTensor(atCut, t)));
+      const embedded = fromCut(copies);
+      const [n] = atCut.shape;
+      return tf.mean(tf.reshape(embedded, [transforms.length, n, -1]), 0);
+    });
 }
 
 /** Sets the fine-tuned kernel and bias of each layer the top names; shapes must match the shipped ones. */

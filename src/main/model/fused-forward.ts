@@ -8,14 +8,29 @@ type Step = (inputs: tf.Tensor[]) => tf.Tensor;
  * would otherwise be three passes over memory; wasm (XNNPACK) and the native backends run the fused
  * kernel in one, about twice as fast. The weights are the model's own; the result is the same network.
  */
-export function fusedForward(model: tf.LayersModel, lastLayer: string): (input: tf.Tensor4D) => tf.Tensor {
+export function fusedForward(
+  model: tf.LayersModel,
+  lastLayer: string,
+  /** Start after this layer: the input is its output (activations cached or computed at a cut). */
+  firstLayer?: string,
+): (input: tf.Tensor4D) => tf.Tensor {
   const steps = new Map<string, { step: Step; inputs: string[] }>();
+  let started = firstLayer === undefined;
   for (const layer of model.layers) {
+    if (layer.name === firstLayer) {
+      started = true;
+      steps.set(layer.name, { step: (inputs) => inputs[0] as tf.Tensor, inputs: [] });
+      continue;
+    }
+    if (!started) continue;
     const inputs = layer.inboundNodes[0]?.inboundLayers.map((l) => l.name) ?? [];
+    const missing = inputs.find((name) => !steps.has(name));
+    if (missing) throw new Error(`layer ${layer.name} needs ${missing}, which comes before ${firstLayer}`);
     steps.set(layer.name, { step: stepFor(layer), inputs });
     if (layer.name === lastLayer) break;
   }
-  if (!steps.has(lastLayer)) throw new Error(`no layer ${lastLayer} in the model`);
+  if (!steps.has(lastLayer))
+    throw new Error(`no layer ${lastLayer} in the model after ${firstLayer ?? 'its input'}`);
   return (input) =>
     tf.tidy(() => {
       const outputs = new Map<string, tf.Tensor>();

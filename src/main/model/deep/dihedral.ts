@@ -1,3 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ActivationSource } from './train-top';
+
 /**
  * The eight flips and quarter-turns of a square H×W×C map. A skin lesion has no up or left, so each is
  * as plausible a photograph as the original; applied to cached activations they augment training for
@@ -29,4 +32,31 @@ export function dihedral(
       target.set(source.subarray(from, from + channels), (r * size + c) * channels);
     }
   }
+}
+
+/** `transform` of every map in a batch [N, H, W, C] (H = W): the same mapping as dihedral(), on tensors. */
+export function dihedralTensor(batch: tf.Tensor4D, transform: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const axes = [...(transform & 2 ? [1] : []), ...(transform & 1 ? [2] : [])];
+    const flipped = axes.length > 0 ? tf.reverse(batch, axes) : batch;
+    return transform & 4 ? tf.transpose(flipped, [0, 2, 1, 3]) : flipped;
+  });
+}
+
+/** The same rows, each map flipped or turned by `transform` (see dihedral.ts). */
+export function transformedSource(source: ActivationSource, transform: number): ActivationSource {
+  const [h, , c] = source.shape;
+  const size = source.shape[0] * source.shape[1] * c;
+  return {
+    shape: source.shape,
+    read: (rows, target) => {
+      source.read(rows, target);
+      const original = new Float32Array(size);
+      for (let i = 0; i < rows.length; i++) {
+        const map = target.subarray(i * size, (i + 1) * size);
+        original.set(map);
+        dihedral(original, map, h, c, transform);
+      }
+    },
+  };
 }

@@ -16,6 +16,11 @@ export const topManifestSchema = z.object({
   /** First 12 hex of the SHA-256 of the file. */
   id: z.string().regex(/^[0-9a-f]{12}$/),
   weights: z.array(z.object({ name: z.string().min(1), shape: z.array(z.number().int().positive()) })),
+  /**
+   * Flips and turns of the activations at the cut (see dihedral.ts; 0 is the map as it is) whose
+   * embeddings are averaged into the image's one embedding; absent means the map as it is only.
+   */
+  testTransforms: z.array(z.number().int().min(0).max(7)).min(1).optional(),
 });
 export type TopManifest = z.infer<typeof topManifestSchema>;
 
@@ -27,12 +32,17 @@ export function topBytes(weights: readonly TopWeight[]): Buffer {
   );
 }
 
-export function topManifest(cut: string, weights: readonly TopWeight[]): TopManifest {
+export function topManifest(
+  cut: string,
+  weights: readonly TopWeight[],
+  testTransforms?: readonly number[],
+): TopManifest {
   return {
     cut,
     file: TOP_FILE,
     id: createHash('sha256').update(topBytes(weights)).digest('hex').slice(0, 12),
     weights: weights.map((w) => ({ name: w.name, shape: [...w.shape] })),
+    ...(testTransforms && { testTransforms: [...testTransforms] }),
   };
 }
 
@@ -58,7 +68,16 @@ export function readTopWeights(dir: string, manifest: TopManifest): TopWeight[] 
   return weights;
 }
 
-/** The backbone version of embeddings computed through a top: the base version plus the top's id. */
-export function toppedVersion(baseVersion: string, top: Pick<TopManifest, 'id'> | undefined): string {
-  return top ? `${baseVersion}+top-${top.id}` : baseVersion;
+/**
+ * The backbone version of embeddings computed through a top: the base version plus the top's id, and
+ * the averaged transforms where there are any, since those change every embedding too.
+ */
+export function toppedVersion(
+  baseVersion: string,
+  top: Pick<TopManifest, 'id' | 'testTransforms'> | undefined,
+): string {
+  if (!top) return baseVersion;
+  const averaged =
+    top.testTransforms && top.testTransforms.join('') !== '0' ? `+tta-${top.testTransforms.join('')}` : '';
+  return `${baseVersion}+top-${top.id}${averaged}`;
 }
