@@ -13,7 +13,14 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadBackbone } from '../../src/main/model/backbone';
-import { TOP_FILE, topBytes, topManifest, toppedVersion } from '../../src/main/model/deep/top-file';
+import {
+  readTopWeights,
+  TOP_FILE,
+  topBytes,
+  topManifest,
+  toppedVersion,
+  type TopManifest,
+} from '../../src/main/model/deep/top-file';
 import { asHeadParams, DEEP_RECIPE } from '../../src/main/model/deep/train-top';
 import { evaluate, rocAuc } from '../../src/main/model/metrics';
 import { predict, type HeadParams } from '../../src/main/model/head';
@@ -26,11 +33,8 @@ import { shippedModelFile } from '../../src/main/model/registry';
 import { selectRows, writeTrainingSet } from '../../src/main/model/training-set';
 import { resourcePaths } from '../../src/main/resources';
 import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
-import { cutActivations, embedAveraged, embedDeep, fitDeep } from './deep';
-import type { BackboneSplit } from '../../src/main/model/backbone';
-import type { ActivationSource } from '../../src/main/model/deep/train-top';
-import type { TopWeight } from '../../src/main/model/deep/trainable-top';
-import { DIHEDRAL_COUNT, transformedSource } from '../../src/main/model/deep/dihedral';
+import { cutActivations, embedAveraged, fitDeep } from './deep';
+import type { TopTrainingResult } from '../../src/main/model/deep/train-top';
 import { embedFiles } from './embed-cache';
 import { earlyStoppingSplit, fitHead, scoreRows, SEED, type Dataset } from './fit';
 import { readHam } from './ham10000';
@@ -43,7 +47,13 @@ const TARGET_SENSITIVITY = 0.95;
 const L2_CANDIDATES = [0.01, 0.1, 0.3, 0.6, 1];
 const FOLDS = 5;
 /** Test-time flips and turns measured in cross-validation (indices as in dihedral.ts). */
-const TEST_TRANSFORM_SETS = { flip: [0, 1], flips: [0, 1, 2, 3], all: [0, 1, 2, 3, 4, 5, 6, 7] };
+const TEST_TRANSFORM_SETS: Record<string, readonly number[]> = {
+  flip: [0, 1],
+  flips: [0, 1, 2, 3],
+  all: [0, 1, 2, 3, 4, 5, 6, 7],
+};
+/** The shipped model's: its embedding averages these (the image and its mirror image). */
+const TEST_TRANSFORMS = TEST_TRANSFORM_SETS.flip as readonly number[];
 
 async function main(): Promise<void> {
   const onlyFold = foldArgument(process.argv.slice(2));
@@ -124,9 +134,12 @@ async function main(): Promise<void> {
         fs.rmSync(lock, { force: true });
       }
       const outcome = JSON.parse(fs.readFileSync(cache, 'utf8')) as FoldResult;
-      console.log(
-        `fine-tuned, fold ${k + 1}: AUC ${outcome.auc.toFixed(4)}, specificity at 95 % ${outcome.specificityAt95.toFixed(3)}`,
-      );
+      for (const [name, figures] of Object.entries({ none: outcome, ...outcome.transformed })) {
+        console.log(
+          `fine-tuned, fold ${k + 1}, test transforms ${name}: AUC ${figures.auc.toFixed(4)}, ` +
+            `specificity at 95 % ${figures.specificityAt95.toFixed(3)}`,
+        );
+      }
       results.push(outcome);
     }
     return results;
@@ -142,11 +155,13 @@ async function main(): Promise<void> {
   const held = new Set(validation);
   const train = images.flatMap((_, i) => (held.has(i) ? [] : [i]));
   // The final model first: folds run meanwhile with --fold K in other processes are then found cached.
-  const result = await fitDeep(split, source, data, train, validation, l2, 'final');
+  const result = await finalModel(path.join(CACHE, `deep-final-${recipeKey}`), () =>
+    fitDeep(split, source, data, train, validation, l2, 'final'),
+  );
   const deepFolds = await crossValidate();
   const finalHead: HeadParams = asHeadParams(result.head);
   const all = images.map((_, i) => i);
-  const values = embedDeep(split, result.weights, source, all);
+  const values = embedAveraged(split, result.weights, source, all, TEST_TRANSFORMS);
   const validationScores = predict(
     finalHead,
     selectRows(values, data.dimension, validation),
@@ -157,21 +172,12 @@ async function main(): Promise<void> {
     target: TARGET_SENSITIVITY,
   });
   const metrics = evaluate(validationScores, validationLabels, operating.threshold);
-  reportTestTimeAugmentation(
-    split,
-    result.weights,
-    finalHead,
-    source,
-    validation,
-    validationLabels,
-    validationScores,
-  );
-  const top = topManifest(DEEP_RECIPE.cut, result.weights);
+  const top = topManifest(DEEP_RECIPE.cut, result.weights, TEST_TRANSFORMS);
   const backboneVersion = toppedVersion(backbone.version, top);
   const artifact: ModelArtifact = {
     format: 'triage-model-v1',
     // Named by its content: a retrained default is a new version, never mistaken for the old one.
-    version: `default-ham10000-${createHash('sha256').update(JSON.stringify(finalHead)).update(top.id).digest('hex').slice(0, 12)}`,
+    version: `default-ham10000-${createHash('sha256').update(JSON.stringify(finalHead)).update(backboneVersion).digest('hex').slice(0, 12)}`,
     kind: 'deep',
     backbone: backboneVersion,
     top,
@@ -211,7 +217,13 @@ async function main(): Promise<void> {
     l2,
     l2Candidates: L2_CANDIDATES,
     headFolds: head.folds,
-    deepFolds,
+    deepFolds: deepFolds.map((f) => shippedFigures(f)),
+    transformFolds: Object.fromEntries(
+      ['none', ...Object.keys(TEST_TRANSFORM_SETS)].map((name) => [
+        name,
+        deepFolds.map((f) => (name === 'none' ? f : { ...f, ...f.transformed?.[name] })),
+      ]),
+    ),
     operating,
     validationAuc: metrics.rocAuc ?? NaN,
   });
@@ -220,30 +232,45 @@ async function main(): Promise<void> {
   );
 }
 
-/**
- * Not part of the product (it would cost ranking about twice the time): how much averaging the eight
- * flips and turns of each activation map would add on the validation set, for the model card's reader.
- */
-function reportTestTimeAugmentation(
-  split: BackboneSplit,
-  weights: TopWeight[],
-  head: HeadParams,
-  source: ActivationSource,
-  rows: number[],
-  labels: Uint8Array,
-  plain: Float32Array,
-): void {
-  const averaged = new Float32Array(rows.length);
-  for (let t = 0; t < DIHEDRAL_COUNT; t++) {
-    const scores = predict(head, embedDeep(split, weights, transformedSource(source, t), rows), rows.length);
-    scores.forEach((p, i) => (averaged[i]! += p / DIHEDRAL_COUNT));
+/** The final model's fine-tuning, cached in .cache/ like the folds' (about 25 minutes on one core). */
+async function finalModel(
+  cache: string,
+  fit: () => Promise<TopTrainingResult>,
+): Promise<Pick<TopTrainingResult, 'weights' | 'head' | 'bestEpoch' | 'curve'>> {
+  const factsFile = `${cache}.json`;
+  if (!fs.existsSync(factsFile)) {
+    const { weights, head, bestEpoch, curve } = await fit();
+    const top = { ...topManifest(DEEP_RECIPE.cut, weights), file: `${path.basename(cache)}.top.bin` };
+    fs.writeFileSync(path.join(CACHE, top.file), topBytes(weights));
+    const facts = { top, head: { weights: Array.from(head.weights), bias: head.bias }, bestEpoch, curve };
+    fs.writeFileSync(factsFile, JSON.stringify(facts));
+    return { weights, head, bestEpoch, curve };
   }
-  const at95 = (scores: Float32Array): string =>
-    `${(100 * thresholdForSensitivity(scores, labels, { target: TARGET_SENSITIVITY }).specificity).toFixed(1)} %`;
-  console.log(
-    `validation: AUC ${rocAuc(plain, labels).toFixed(4)}, specificity at 95 % ${at95(plain)}; with the 8 ` +
-      `flips and turns averaged: AUC ${rocAuc(averaged, labels).toFixed(4)}, specificity ${at95(averaged)}`,
-  );
+  const facts = JSON.parse(fs.readFileSync(factsFile, 'utf8')) as {
+    top: TopManifest;
+    head: { weights: number[]; bias: number };
+    bestEpoch: number;
+    curve: TopTrainingResult['curve'];
+  };
+  return {
+    weights: readTopWeights(CACHE, facts.top),
+    head: { weights: Float32Array.from(facts.head.weights), bias: facts.head.bias },
+    bestEpoch: facts.bestEpoch,
+    curve: facts.curve,
+  };
+}
+
+/** A fold's figures as shipped: with the shipped test transforms. */
+function shippedFigures(fold: FoldResult): FoldResult {
+  const name = Object.entries(TEST_TRANSFORM_SETS).find(
+    ([, set]) => set.join() === TEST_TRANSFORMS.join(),
+  )?.[0];
+  const figures = name ? fold.transformed?.[name] : undefined;
+  if (!figures)
+    throw new Error(
+      `fold ${fold.fold + 1} has no figures with test transforms ${TEST_TRANSFORMS.join(', ')}`,
+    );
+  return { ...fold, ...figures };
 }
 
 /** Waits while another live train:default process (its pid in `<cache>.lock`) computes this fold. */
