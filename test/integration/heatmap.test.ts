@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary, type Library } from '../../src/main/library';
 import { importFolders } from '../../src/main/importer/import-folders';
-import { foldStandardisation } from '../../src/main/model/head';
+import type { TopManifest } from '../../src/main/model/deep/top-file';
+import { foldStandardisation, predict } from '../../src/main/model/head';
 import { forkModelProcess, ModelProcess, type ModelTransport } from '../../src/main/model/process/host';
 import { activeModel, newVersion, registerModel, type ModelArtifact } from '../../src/main/model/registry';
 import { resourcePaths } from '../../src/main/resources';
@@ -107,6 +108,40 @@ describe('heatmaps from the model process', () => {
     expect(backward.lowest).toBeCloseTo(1 - forward.highest, 5);
     expect(backward.highest).toBeCloseTo(1 - forward.lowest, 5);
   }, 120_000);
+
+  it('follows a top that averages flips and turns: the mean cell is the logit of the averaged embedding', async () => {
+    const model = currentModel(library, resources);
+    const top = model.artifact.top as TopManifest;
+    const averaged = { ...top, testTransforms: [0, 3, 5, 6] };
+    const process = new ModelProcess(
+      modelProcessConfig(resources, 'wasm', { ...model, artifact: { ...model.artifact, top: averaged } }),
+    );
+    try {
+      const backend = await process.backend();
+      expect(backend.backboneVersion).toMatch(/\+tta-0356$/);
+      const artifact = { ...model.artifact, top: averaged, backbone: backend.backboneVersion };
+      const imageId = idOf('ISIC_0024310.jpg');
+      const image = { imageId, path: storedFile(imageId) };
+      const { head } = artifact;
+      const folded = foldStandardisation(head.mean, head.std, head.weights, head.bias);
+      const map = await process.explain(image, {
+        weights: Float32Array.from(folded.weights),
+        bias: folded.bias,
+      });
+      const vectors: Float32Array[] = [];
+      await process.embed([image], { onEmbedded: (_, v) => vectors.push(v), onImageError: () => undefined });
+      const [probability] = predict(head, vectors[0] as Float32Array, 1);
+      const mean = map.values.reduce((a, b) => a + b, 0) / map.values.length;
+      expect(mean).toBeCloseTo(logit(probability as number), 3);
+
+      const plain = await explainImage(library, modelProcess, model, imageId);
+      const turned = await explainImage(library, process, { ...model, artifact }, imageId);
+      expect(turned.model).toBe(artifact.version);
+      expect(turned.cells).not.toEqual(plain.cells);
+    } finally {
+      process.close();
+    }
+  }, 180_000);
 
   it('names the image it cannot read: undecodable, missing, or not in the library', async () => {
     const model = currentModel(library, resources);

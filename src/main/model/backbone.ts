@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { fileSystemHandler } from './fs-io-handler';
-import { dihedralTensor } from './deep/dihedral';
+import { dihedralTensor, inverseDihedral } from './deep/dihedral';
 import { fusedForward } from './fused-forward';
 import { toppedVersion, type TopManifest } from './deep/top-file';
 import { describeTop, topWeightsFromModel, type TopDescription, type TopWeight } from './deep/trainable-top';
@@ -87,7 +87,9 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
   const embedder = top?.manifest.testTransforms
     ? averagedEmbedder(model, top.manifest.cut, pool.name, top.manifest.testTransforms)
     : fusedForward(model, pool.name);
-  const mapper = fusedForward(model, beforePool);
+  const mapper = top?.manifest.testTransforms
+    ? averagedMap(model, top.manifest.cut, beforePool, top.manifest.testTransforms)
+    : fusedForward(model, beforePool);
   const classifier = fusedForward(model, last);
   const classes = model.outputs[0]?.shape[1];
   const embeddingShape = (pool.output as tf.SymbolicTensor).shape;
@@ -150,6 +152,29 @@ function averagedEmbedder(
       const embedded = fromCut(copies);
       const [n] = atCut.shape;
       return tf.mean(tf.reshape(embedded, [transforms.length, n, -1]), 0);
+    });
+}
+
+/**
+ * The feature map whose global average is averagedEmbedder's embedding: each transform's map turned
+ * back to the image's own orientation, then averaged, so a class-activation map of it points at the
+ * regions the averaged embedding was scored on.
+ */
+function averagedMap(
+  model: tf.LayersModel,
+  cut: string,
+  beforePool: string,
+  transforms: readonly number[],
+): (input: tf.Tensor4D) => tf.Tensor {
+  const toCut = fusedForward(model, cut);
+  const fromCut = fusedForward(model, beforePool, cut);
+  return (input) =>
+    tf.tidy(() => {
+      const atCut = toCut(input) as tf.Tensor4D;
+      const maps = transforms.map((t) =>
+        dihedralTensor(fromCut(dihedralTensor(atCut, t)) as tf.Tensor4D, inverseDihedral(t)),
+      );
+      return tf.div(tf.addN(maps), transforms.length);
     });
 }
 

@@ -43,6 +43,14 @@ export function dihedralTensor(batch: tf.Tensor4D, transform: number): tf.Tensor
   });
 }
 
+/**
+ * The transform that undoes `transform`. Flips and the transpose are their own inverses, and so are
+ * their products but two: transpose-after-flipping-rows is undone by transpose-after-flipping-columns.
+ */
+export function inverseDihedral(transform: number): number {
+  return transform === 5 ? 6 : transform === 6 ? 5 : transform;
+}
+
 /** The same rows, each map flipped or turned by `transform` (see dihedral.ts). */
 export function transformedSource(source: ActivationSource, transform: number): ActivationSource {
   const [h, , c] = source.shape;
