@@ -64,8 +64,18 @@ export const QueueRequestSchema = z.strictObject({
   diagnosis: z.enum(DIAGNOSES).optional(),
   /** 'probability': most suspicious first; 'uncertainty' ("label next"): nearest the threshold first. */
   order: z.enum(['probability', 'uncertainty']),
-  offset: count.max(10_000_000).default(0),
-  limit: z.number().int().min(1).max(1000),
+  /** A page of the queue: `limit` entries from `offset` on, in the order above. */
+  offset: z
+    .number()
+    .int('offset must be a whole number')
+    .min(0, 'offset must be 0 or more')
+    .max(10_000_000, 'offset must be at most 10,000,000')
+    .default(0),
+  limit: z
+    .number()
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(1000, 'a page holds at most 1000 entries'),
 });
 
 export const QueueEntrySchema = z.object({
@@ -85,6 +95,8 @@ export const QueuePageSchema = z.object({
   /** The active model whose probabilities these are, and its operating threshold. */
   model: z.string(),
   threshold: z.number().min(0).max(1),
+  /** How many images match the filters: the whole queue, of which `entries` is one page. */
+  total: count,
   entries: z.array(QueueEntrySchema),
 });
 

@@ -90,16 +90,16 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
       library.audit.record(user, 'study.rename', `study:${studyId}`);
     },
     queue: ({ order, offset, limit, ...filter }) => {
-      const { record, artifact } = active();
-      const entries = library.predictions.queue({
-        ...filter,
-        modelId: record.id,
-        threshold: artifact.threshold,
-        order,
-        offset,
-        limit,
-      });
-      return { model: record.version, threshold: artifact.threshold, entries };
+      // The record holds the threshold too: reading the model's files (2 ms) would cost more than a page.
+      const record = library.models.active() ?? active().record;
+      const scope = { ...filter, modelId: record.id, threshold: record.threshold };
+      // One read transaction: the total and the page describe the same state of the library.
+      return library.transaction(() => ({
+        model: record.version,
+        threshold: record.threshold,
+        total: library.predictions.queueTotal(scope),
+        entries: library.predictions.queue({ ...scope, order, offset, limit }),
+      }));
     },
     imageDetail: ({ imageId }) => {
       const image = library.images.withOwner(imageId);

@@ -169,6 +169,23 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: "the queue's ranking index, with each image's current label on its predictions",
+    sql: `
+      -- The queue pages through a model's predictions in rank order at any offset. Its label filters are
+      -- answered inside the ranking index when the current label's melanoma flag (NULL: unlabeled) is on
+      -- the prediction: the trigger copies each new label there, Predictions.insert fills new rows.
+      ALTER TABLE predictions ADD COLUMN label_melanoma INTEGER CHECK (label_melanoma IN (0, 1));
+      UPDATE predictions SET label_melanoma =
+        (SELECT melanoma FROM labels WHERE image_id = predictions.image_id ORDER BY id DESC LIMIT 1);
+      CREATE TRIGGER labels_onto_predictions AFTER INSERT ON labels
+        BEGIN UPDATE predictions SET label_melanoma = NEW.melanoma WHERE image_id = NEW.image_id; END;
+      -- Covers (model, probability) as the index it replaces did; one index, so re-scoring costs no more.
+      DROP INDEX predictions_model;
+      CREATE INDEX predictions_rank ON predictions (model_id, probability DESC, image_id, label_melanoma);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
