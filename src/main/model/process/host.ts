@@ -37,6 +37,19 @@ export function forkModelProcess(): ModelTransport {
   };
 }
 
+/**
+ * How model processes start in this host: fork() unless the app has installed its utilityProcess
+ * starter; and who hears of a model process that stopped on its own (the app tells the user).
+ */
+const hosting: { start: () => ModelTransport; onUnexpectedExit: (description: string) => void } = {
+  start: forkModelProcess,
+  onUnexpectedExit: () => undefined,
+};
+
+export function hostModelProcesses(options: Partial<typeof hosting>): void {
+  Object.assign(hosting, options);
+}
+
 export class ModelProcessError extends Error {
   constructor(
     message: string,
@@ -64,7 +77,7 @@ export class ModelProcess {
 
   constructor(
     private readonly config: ModelProcessConfig,
-    private readonly start: () => ModelTransport = forkModelProcess,
+    private readonly start: () => ModelTransport = () => hosting.start(),
   ) {}
 
   /** Starts the process if needed; says which backend it uses and why. */
@@ -175,6 +188,7 @@ export class ModelProcess {
       this.ready = undefined;
       const error = new ModelProcessError(`the model process stopped (${description})`);
       for (const pending of [...this.pending.values()]) pending.reject(error);
+      hosting.onUnexpectedExit(description);
     });
     this.transport = transport;
     return transport;
