@@ -15,7 +15,26 @@ export const SETTING_RANGES = {
   promotionTolerance: { min: 0, max: 0.1 },
   /** Weight of the clinic's own labels relative to the shipped training set's. */
   localLabelWeight: { min: 0.1, max: 100 },
+  /** A scheduled retraining runs only when at least this many images were labeled since the last one. */
+  retrainMinNewLabels: { min: 1, max: 100_000 },
 } as const;
+
+/** How often the library retrains itself in the background. */
+export const RETRAIN_SCHEDULES = ['off', 'daily', 'weekly'] as const;
+export type RetrainSchedule = (typeof RETRAIN_SCHEDULES)[number];
+/** In the order of Date.getDay(), so a weekday's index is its day number. */
+export const WEEKDAYS = [
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** A time of day on the clinic's clock, 24-hour: 02:30. */
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 const inRange = (key: keyof typeof SETTING_RANGES): z.ZodNumber => {
   const { min, max } = SETTING_RANGES[key];
@@ -35,10 +54,29 @@ export const SettingsSchema = z.object({
   backend: z.enum(['auto', ...BACKEND_NAMES], {
     error: `backend must be one of ${['auto', ...BACKEND_NAMES].join(', ')}`,
   }),
+  retrainSchedule: z.enum(RETRAIN_SCHEDULES, {
+    error: `retrainSchedule must be one of ${RETRAIN_SCHEDULES.join(', ')}`,
+  }),
+  /** Local time of day of a scheduled retraining. */
+  retrainTime: z
+    .string({ error: 'retrainTime must be a time of day as HH:MM (24-hour), such as 02:30' })
+    .regex(TIME_OF_DAY, { error: 'retrainTime must be a time of day as HH:MM (24-hour), such as 02:30' }),
+  /** The day of a weekly retraining. */
+  retrainWeekday: z.enum(WEEKDAYS, { error: `retrainWeekday must be one of ${WEEKDAYS.join(', ')}` }),
+  retrainMinNewLabels: inRange('retrainMinNewLabels').int({
+    error: 'retrainMinNewLabels must be a whole number',
+  }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
 export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
+/** The settings whose values are numbers; the others are words. */
+export type NumericSettingKey = keyof typeof SETTING_RANGES;
+
+/** A setting's value as typed on a command line: a number where the setting is one, else the text. */
+export function settingValueFromText(key: SettingKey, text: string): number | string {
+  return key in SETTING_RANGES ? Number(text) : text;
+}
 
 /** One setting changed: the key, and a value its own schema accepts. */
 export const SettingUpdateSchema = z

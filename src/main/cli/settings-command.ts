@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { SETTING_KEYS, SettingUpdateSchema, type SettingKey } from '../../api/settings';
+import { SETTING_KEYS, SettingUpdateSchema, settingValueFromText, type SettingKey } from '../../api/settings';
 import { libraryCommand } from './command';
 import { EXIT, UsageError, type Output } from './output';
 
@@ -18,11 +18,8 @@ export function registerSettingsCommand(program: Command, out: Output): void {
         if (value === undefined) throw new UsageError(`give a value for ${String(key)}`);
         const name = key as SettingKey;
         const raw = value as string;
-        // Every setting but the backend is a number; a word where a number belongs fails as out of range.
-        const update = SettingUpdateSchema.safeParse({
-          key: name,
-          value: name === 'backend' ? raw : Number(raw),
-        });
+        // A word where a number belongs becomes NaN and fails as out of range.
+        const update = SettingUpdateSchema.safeParse({ key: name, value: settingValueFromText(name, raw) });
         if (!update.success)
           throw new UsageError(`${update.error.issues[0]?.message ?? 'invalid'}, not ${raw}`);
         library.settings.set(name, update.data.value as never);

@@ -10,6 +10,11 @@ export const SETTING_DEFAULTS: Settings = {
   promotionTolerance: 0.005,
   localLabelWeight: 3,
   backend: 'auto',
+  // Retraining changes what the clinic sees flagged: it runs on its own only once someone turns it on.
+  retrainSchedule: 'off',
+  retrainTime: '02:00',
+  retrainWeekday: 'sunday',
+  retrainMinNewLabels: 20,
 };
 
 export class SettingsStore {

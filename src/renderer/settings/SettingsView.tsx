@@ -1,11 +1,12 @@
 import { Alert, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useState, type JSX } from 'react';
 import type { LibraryInfo } from '../../api/contract';
-import { BACKEND_NAMES, SETTING_RANGES, type SettingKey, type Settings } from '../../api/settings';
+import { BACKEND_NAMES, type NumericSettingKey, type SettingKey, type Settings } from '../../api/settings';
 import { CallStateView } from '../CallStateView';
 import { messageOf, useApiCall } from '../useApi';
+import { NumberSettingField } from './NumberSettingField';
 
-const NUMBER_SETTINGS: { key: Exclude<SettingKey, 'backend'>; label: string; help: string }[] = [
+const NUMBER_SETTINGS: { key: NumericSettingKey; label: string; help: string }[] = [
   {
     key: 'targetSensitivity',
     label: 'Target sensitivity',
@@ -63,18 +64,14 @@ function SettingsForm({ settings: initial }: { settings: Settings }): JSX.Elemen
   return (
     <Stack spacing={2}>
       {NUMBER_SETTINGS.map(({ key, label, help }) => (
-        <TextField
+        <NumberSettingField
           key={key}
+          settingKey={key}
           label={label}
-          type="number"
-          defaultValue={settings[key]}
-          error={errors[key] !== undefined}
-          helperText={errors[key] ?? `${help} (${SETTING_RANGES[key].min} to ${SETTING_RANGES[key].max})`}
-          slotProps={{ htmlInput: { step: 'any', 'aria-label': label } }}
-          onBlur={(e) => {
-            const value = Number(e.target.value);
-            if (value !== settings[key]) save(key, e.target.value === '' ? Number.NaN : value);
-          }}
+          help={help}
+          value={settings[key]}
+          error={errors[key]}
+          save={save}
         />
       ))}
       <TextField
