@@ -12,8 +12,18 @@ import { rollbackTo } from '../triage/rollback';
  * writing the same library would fight over it, and two retrainings would compare against a moving
  * active model. Progress and the outcome go to `emit`, which the IPC layer forwards to the window.
  */
+export type FinishedJob = Extract<JobEvent, { type: 'finished' }>;
+
+interface RunningJob {
+  id: number;
+  kind: JobKind;
+  controller: AbortController;
+  /** Settles with the job's outcome, after `emit` has sent it. */
+  finished?: Promise<FinishedJob>;
+}
+
 export class JobRunner {
-  private running: { id: number; kind: JobKind; controller: AbortController } | undefined;
+  private running: RunningJob | undefined;
   private nextId = 1;
 
   constructor(
@@ -112,6 +122,11 @@ export class JobRunner {
     }));
   }
 
+  /** The outcome of job `id` once it ends, for callers that started it (the retraining schedule). */
+  finished(id: number): Promise<FinishedJob> | undefined {
+    return this.running?.id === id ? this.running.finished : undefined;
+  }
+
   /** Asks the job to stop; it reports 'cancelled' once it has left the library consistent. */
   cancel(id: number): boolean {
     if (this.running?.id !== id) return false;
@@ -138,21 +153,19 @@ export class JobRunner {
 
   private start(
     kind: JobKind,
-    work: (
-      id: number,
-      signal: AbortSignal,
-    ) => Promise<Omit<Extract<JobEvent, { type: 'finished' }>, 'type' | 'id' | 'kind'>>,
+    work: (id: number, signal: AbortSignal) => Promise<Omit<FinishedJob, 'type' | 'id' | 'kind'>>,
   ): number {
     if (this.running) {
       throw new Error(`A ${this.running.kind} is already running; wait for it or cancel it first.`);
     }
     const id = this.nextId++;
     const controller = new AbortController();
-    this.running = { id, kind, controller };
-    void work(id, controller.signal)
+    const running: RunningJob = { id, kind, controller };
+    this.running = running;
+    running.finished = work(id, controller.signal)
       .then(
-        (result) => ({ type: 'finished' as const, id, kind, ...result }),
-        (error: unknown) => ({
+        (result): FinishedJob => ({ type: 'finished', id, kind, ...result }),
+        (error: unknown): FinishedJob => ({
           type: 'finished' as const,
           id,
           kind,
@@ -163,6 +176,7 @@ export class JobRunner {
       .then((event) => {
         this.running = undefined;
         this.emit(event);
+        return event;
       });
     return id;
   }

@@ -12,6 +12,7 @@ import { Patients } from './patients';
 import { Embeddings } from './embeddings';
 import { Models } from './models';
 import { Predictions } from './predictions';
+import { RetrainScheduleStore } from './schedule-state';
 import { SettingsStore } from './settings';
 import { TrainingRuns } from './training-runs';
 import { exportRows, type ExportRow } from './export';
@@ -40,6 +41,7 @@ export class Library {
   readonly models: Models;
   readonly predictions: Predictions;
   readonly settings: SettingsStore;
+  readonly retrainSchedule: RetrainScheduleStore;
   readonly trainingRuns: TrainingRuns;
 
   constructor(
@@ -57,6 +59,7 @@ export class Library {
     this.models = new Models(db);
     this.predictions = new Predictions(db);
     this.settings = new SettingsStore(db);
+    this.retrainSchedule = new RetrainScheduleStore(db);
     this.trainingRuns = new TrainingRuns(db);
   }
 

@@ -111,6 +111,14 @@ export class Labels {
     return rows.map((row) => ({ ...row, melanoma: row.melanoma === 1 }));
   }
 
+  /** Images labeled or relabeled after `snapshot` (a labeled_at time); every labeled image when null. */
+  imagesLabeledSince(snapshot: string | null): number {
+    return this.db
+      .prepare('SELECT count(DISTINCT image_id) FROM labels WHERE labeled_at > ?')
+      .pluck()
+      .get(snapshot ?? '') as number;
+  }
+
   labeledImageCount(): number {
     return (this.db.prepare('SELECT count(DISTINCT image_id) AS n FROM labels').get() as { n: number }).n;
   }

@@ -76,6 +76,17 @@ export class Models {
     return rows.map(toRecord);
   }
 
+  /**
+   * The newest label any stored model was trained on (its provenance's labelSnapshot), rejected ones
+   * included: labels after it are ones no retraining has seen yet. Null when none saw any.
+   */
+  newestLabelSnapshot(): string | null {
+    return this.db
+      .prepare(`SELECT max(json_extract(provenance, '$.labelSnapshot')) FROM models`)
+      .pluck()
+      .get() as string | null;
+  }
+
   /** Makes `version` the active model; the one active before is retired. */
   activate(version: string): ModelRecord {
     return this.db.transaction(() => {
