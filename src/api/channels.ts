@@ -31,6 +31,7 @@ export const apiChannels = {
   startRollback: 'job:rollback',
   settings: 'settings:get',
   updateSetting: 'settings:update',
+  retrainSchedule: 'schedule:status',
 } as const satisfies Channels;
 
 /** Main → window: progress and outcomes of jobs (src/api/jobs.ts). */

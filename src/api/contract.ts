@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CONFIRMATIONS, DIAGNOSES } from './labels';
 import { SettingsSchema, SettingUpdateSchema } from './settings';
 import { JOB_KINDS, type JobEvent } from './jobs';
+import { RetrainScheduleStatusSchema } from './schedule';
 
 const id = z.number().int().positive();
 const count = z.number().int().nonnegative();
@@ -324,6 +325,8 @@ export const apiCalls = {
   },
   settings: { channel: 'settings:get', request: z.void(), response: SettingsSchema },
   updateSetting: { channel: 'settings:update', request: SettingUpdateSchema, response: SettingsSchema },
+  /** Scheduled retraining: the last run's outcome and when the next is due. */
+  retrainSchedule: { channel: 'schedule:status', request: z.void(), response: RetrainScheduleStatusSchema },
 } as const;
 
 export type ApiCallName = keyof typeof apiCalls;

@@ -18,6 +18,7 @@ import type { BackendReport } from './model/process/protocol';
 import { withModelProcess } from './triage/model-session';
 import { Explainer } from './triage/explainer';
 import { resourcePaths } from './resources';
+import { retrainScheduleStatus } from './schedule/status';
 import type { ModelRecord } from './library/models';
 import type { Evaluation } from './model/metrics';
 import type { CurvePoint } from './model/head';
@@ -181,6 +182,7 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
       library.audit.record(user, 'settings.set', key, { value });
       return library.settings.all();
     },
+    retrainSchedule: () => retrainScheduleStatus(library),
   };
 }
 

@@ -4,14 +4,17 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, Notification, powerMonitor, protocol, session } from 'electron';
 import { JOB_EVENT_CHANNEL } from '../api/channels';
+import { describeScheduledOutcome } from '../api/schedule';
 import { createApiHandlers } from './api-handlers';
 import { IMAGE_SCHEME, serveImage } from './image-protocol';
 import { JobRunner } from './jobs/job-runner';
 import { registerIpc } from './ipc';
 import { openLibrary, type Library } from './library';
 import { resourcePaths } from './resources';
+import { systemClock } from './schedule/clock';
+import { RetrainScheduler } from './schedule/retrain-scheduler';
 import { createMainWindow, hardenSession, hardenWebContents, isOwnPage } from './window';
 
 /**
@@ -66,11 +69,28 @@ function start(): void {
       headers: { 'content-type': response.contentType, 'cache-control': 'no-store' },
     });
   });
+  startRetrainSchedule(library, jobs);
   createMainWindow();
   // macOS keeps the app alive without windows; clicking the dock icon brings one back.
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow();
   });
+}
+
+/** Retrains on the library's schedule; a finished run (not a skip) is told in a desktop notification. */
+function startRetrainSchedule(library: Library, jobs: JobRunner): void {
+  const scheduler = new RetrainScheduler(library, jobs, systemClock, {
+    onOutcome: ({ outcome }) => {
+      if (outcome.kind === 'skipped' || !Notification.isSupported()) return;
+      new Notification(describeScheduledOutcome(outcome)).show();
+    },
+    onError: (error) => console.error('scheduled retraining:', error),
+  });
+  scheduler.start();
+  // After a sleep, check at once rather than at the next minute's tick.
+  powerMonitor.on('resume', () => scheduler.tickInBackground());
+  // Stops before the library closes: the library's own will-quit listener was registered earlier.
+  app.prependListener('will-quit', () => scheduler.stop());
 }
 
 // Before the app is ready: the image scheme behaves like https (origin, fetch) for the window only.

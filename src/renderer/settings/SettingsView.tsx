@@ -5,6 +5,7 @@ import { BACKEND_NAMES, type NumericSettingKey, type SettingKey, type Settings }
 import { CallStateView } from '../CallStateView';
 import { messageOf, useApiCall } from '../useApi';
 import { NumberSettingField } from './NumberSettingField';
+import { RetrainScheduleFields } from './RetrainScheduleFields';
 
 const NUMBER_SETTINGS: { key: NumericSettingKey; label: string; help: string }[] = [
   {
@@ -90,6 +91,7 @@ function SettingsForm({ settings: initial }: { settings: Settings }): JSX.Elemen
           </MenuItem>
         ))}
       </TextField>
+      <RetrainScheduleFields settings={settings} errors={errors} save={save} />
       {Object.values(errors).some(Boolean) && <Alert severity="error">Some values were not saved.</Alert>}
     </Stack>
   );
