@@ -10,6 +10,8 @@ import { describeScheduledOutcome } from '../api/schedule';
 import { createApiHandlers } from './api-handlers';
 import { IMAGE_SCHEME, serveImage } from './image-protocol';
 import { JobRunner } from './jobs/job-runner';
+import { openAppLog, type AppLog } from './log/app-log';
+import { hostModelProcessesInUtilityProcesses } from './model-host';
 import { registerIpc } from './ipc';
 import { openLibrary, type Library } from './library';
 import { resourcePaths } from './resources';
@@ -29,12 +31,19 @@ function sqliteBindingForElectron(): string | undefined {
 
 function start(): void {
   hardenSession(session.defaultSession);
+  const dataDir = app.getPath('userData');
+  const log = openAppLog(path.join(dataDir, 'logs'));
+  log.write('info', `started ${app.getName()} ${app.getVersion()} (${process.platform}, ${process.arch})`);
+  hostModelProcessesInUtilityProcesses((message) => {
+    log.write('error', message);
+    if (Notification.isSupported()) new Notification({ title: 'Melanoma Triage', body: message }).show();
+  });
 
   let library: Library;
-  const dataDir = app.getPath('userData');
   try {
     library = openLibrary(dataDir, { nativeBinding: sqliteBindingForElectron() });
   } catch (error) {
+    log.write('error', `could not open the library: ${String(error)}`);
     dialog.showErrorBox('Melanoma Triage', `Could not open the library in ${dataDir}:\n${String(error)}`);
     app.exit(1);
     return;
@@ -45,6 +54,7 @@ function start(): void {
   const resources = resourcePaths(app.isPackaged ? path.join(process.resourcesPath, 'resources') : undefined);
   const user = os.userInfo().username;
   const jobs = new JobRunner(library, resources, user, (event) => {
+    if (event.type === 'finished') log.write('info', `job ${event.id} (${event.kind}): ${event.outcome}`);
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(JOB_EVENT_CHANNEL, event);
   });
   const choose = {
@@ -61,6 +71,7 @@ function start(): void {
   registerIpc(
     createApiHandlers({ library, jobs, choose, user, defaultModelDir: resources.defaultModelDir }),
     isOwnPage,
+    log,
   );
   protocol.handle(IMAGE_SCHEME, async (request) => {
     const response = await serveImage(library, request.url);
@@ -69,7 +80,7 @@ function start(): void {
       headers: { 'content-type': response.contentType, 'cache-control': 'no-store' },
     });
   });
-  startRetrainSchedule(library, jobs);
+  startRetrainSchedule(library, jobs, log);
   createMainWindow();
   // macOS keeps the app alive without windows; clicking the dock icon brings one back.
   app.on('activate', () => {
@@ -78,13 +89,14 @@ function start(): void {
 }
 
 /** Retrains on the library's schedule; a finished run (not a skip) is told in a desktop notification. */
-function startRetrainSchedule(library: Library, jobs: JobRunner): void {
+function startRetrainSchedule(library: Library, jobs: JobRunner, log: AppLog): void {
   const scheduler = new RetrainScheduler(library, jobs, systemClock, {
     onOutcome: ({ outcome }) => {
+      log.write('info', `scheduled retraining: ${outcome.kind}`);
       if (outcome.kind === 'skipped' || !Notification.isSupported()) return;
       new Notification(describeScheduledOutcome(outcome)).show();
     },
-    onError: (error) => console.error('scheduled retraining:', error),
+    onError: (error) => log.write('error', `scheduled retraining: ${String(error)}`),
   });
   scheduler.start();
   // After a sleep, check at once rather than at the next minute's tick.

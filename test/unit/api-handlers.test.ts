@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { apiChannels } from '../../src/api/channels';
 import { apiCalls, type LibraryInfo } from '../../src/api/contract';
 import { createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
 
@@ -50,5 +51,25 @@ describe('createChannelHandlers', () => {
   it('strips fields the contract does not promise', async () => {
     const leaky = { ...info, secret: 'not for the renderer' };
     await expect(handle({ libraryInfo: () => leaky }, undefined)).resolves.toEqual(info);
+  });
+
+  it('has a handler for exactly the contract channels, and none for any other', () => {
+    const all = Object.fromEntries(
+      Object.keys(apiCalls).map((name) => [name, () => undefined]),
+    ) as unknown as ApiHandlers;
+    const channels = createChannelHandlers(all);
+    expect([...channels.keys()].sort()).toEqual(Object.values(apiChannels).sort());
+    expect(channels.get('library:drop')).toBeUndefined();
+  });
+
+  it('refuses an oversized payload, naming the field, before the handler runs', async () => {
+    let called = false;
+    const all = Object.fromEntries(
+      Object.keys(apiCalls).map((name) => [name, () => ((called = true), undefined)]),
+    ) as unknown as ApiHandlers;
+    const saveLabel = createChannelHandlers(all).get(apiChannels.saveLabel)!;
+    const request = { imageId: 1, melanoma: true, note: 'x'.repeat(10_001) };
+    await expect(saveLabel(request)).rejects.toThrow(/saveLabel: invalid request: [\s\S]*note/);
+    expect(called).toBe(false);
   });
 });
