@@ -134,6 +134,13 @@ describe('scheduled retraining', () => {
     expect(await scheduler.tick()).toBeUndefined();
     expect(() => jobs.startRetrain()).toThrow(/already running/);
     expect(library.retrainSchedule.read()?.lastRun).toEqual({ at: day(7, 5).toISOString(), outcome: null });
+    expect(library.audit.list().filter((entry) => entry.actor === 'scheduler')).toMatchObject([
+      {
+        action: 'retrain.scheduled',
+        subject: `job:${scheduled?.id}`,
+        details: { newLabels: 2, plan: 'daily 02:00' },
+      },
+    ]);
 
     const outcome = await run;
     const job = finishedJobs.find((event) => event.id === scheduled?.id);

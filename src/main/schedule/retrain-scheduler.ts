@@ -83,6 +83,11 @@ export class RetrainScheduler {
       return outcome;
     }
     const jobId = this.jobs.startRetrain();
+    // The promotion is recorded under the user's name: this says it was the schedule that started it.
+    this.library.audit.record('scheduler', 'retrain.scheduled', `job:${jobId}`, {
+      newLabels,
+      plan: plan.key,
+    });
     // Recorded before it ends: a restart during the retraining must not start it again at once.
     this.library.retrainSchedule.write({ ...state, since: at, lastRun: { at, outcome: null } });
     this.running = true;
