@@ -1,4 +1,4 @@
-import { Alert, MenuItem, Stack, TextField, Typography } from '@mui/material';
+import { Alert, AlertTitle, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import type { JSX } from 'react';
 import { describeScheduledOutcome, type RetrainScheduleStatus } from '../../api/schedule';
 import {
@@ -146,10 +146,10 @@ function ScheduleStatusText({ status }: { status: RetrainScheduleStatus }): JSX.
             last.outcome?.kind === 'failed' ? 'error' : last.outcome?.kind === 'rejected' ? 'warning' : 'info'
           }
         >
-          Last scheduled run, {when(last.at)}:{' '}
-          {lastText
-            ? `${lastText.title}. ${lastText.body}`
-            : 'no outcome recorded (it is still running, or the app was closed during it).'}
+          <AlertTitle>
+            {lastText?.title ?? 'Scheduled retraining started'}, {when(last.at)}
+          </AlertTitle>
+          {lastText?.body ?? 'No outcome recorded yet: it is still running, or the app was closed during it.'}
         </Alert>
       )}
     </Stack>
