@@ -17,10 +17,13 @@ import type { ImageDetail } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
 import { useApiCall } from '../useApi';
 import { LabelPanel } from './LabelPanel';
+import { ImageViewer } from './ImageViewer';
+import { shortcutKey } from './shortcuts';
 
 /**
- * One image at full size with what the model says and its label history, and the labeling controls.
- * ←/→ move through the queue; the label keys are in LabelPanel.
+ * One image at full size (zoom, pan and the heatmap in ImageViewer) with what the model says, its
+ * details and label history, and the labeling controls. ←/→ move through the queue; the label keys are
+ * in LabelPanel, the zoom and heatmap keys in ImageViewer.
  */
 export function ImageView({
   imageId,
@@ -42,9 +45,9 @@ export function ImageView({
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
-      if (event.key === 'ArrowRight') onMove(1);
-      else if (event.key === 'ArrowLeft') onMove(-1);
+      const key = shortcutKey(event);
+      if (key === 'ArrowRight') onMove(1);
+      else if (key === 'ArrowLeft') onMove(-1);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -68,13 +71,15 @@ export function ImageView({
         </IconButton>
       </DialogTitle>
       <DialogContent dividers>
-        <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '3fr 2fr' }, gap: 3 }}>
-          <Box
-            component="img"
-            src={window.api?.imageUrl('image', imageId)}
-            alt="The photograph"
-            sx={{ width: '100%', maxHeight: '70vh', objectFit: 'contain', bgcolor: 'grey.900' }}
-          />
+        {/* minmax(0, …): a long word or a wide control wraps inside its column instead of widening the page. */}
+        <Box
+          sx={{
+            display: 'grid',
+            gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 3fr) minmax(0, 2fr)' },
+            gap: 3,
+          }}
+        >
+          <ImageViewer imageId={imageId} />
           <CallStateView
             state={state}
             reload={reload}
@@ -117,7 +122,7 @@ function Prediction({ detail }: { detail: ImageDetail }): JSX.Element {
         {(100 * probability).toFixed(1)} %
       </Typography>
       {suspicious && <Chip color="warning" label="Suspicious" />}
-      <Typography variant="body2" color="text.secondary">
+      <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
         melanoma probability, model {model}
       </Typography>
     </Stack>
@@ -145,7 +150,7 @@ function Metadata({ detail }: { detail: ImageDetail }): JSX.Element {
             <TableCell component="th" scope="row" sx={{ color: 'text.secondary', width: '30%' }}>
               {name}
             </TableCell>
-            <TableCell>{value}</TableCell>
+            <TableCell sx={{ overflowWrap: 'anywhere' }}>{value}</TableCell>
           </TableRow>
         ))}
       </TableBody>

@@ -15,6 +15,7 @@ import { useCallback, useEffect, useState, type JSX } from 'react';
 import type { ImageDetail, LabelRequest } from '../../api/contract';
 import { messageOf } from '../useApi';
 import { CONFIRMATIONS, DIAGNOSES, type Confirmation } from '../../api/labels';
+import { shortcutKey } from './shortcuts';
 
 /** The keys that label, shown beside their buttons. */
 const CONFIRMATION_KEYS: Record<Confirmation, string> = {
@@ -26,6 +27,21 @@ const CONFIRMATION_KEYS: Record<Confirmation, string> = {
 };
 
 type Current = ImageDetail['labels'][number] | undefined;
+
+/**
+ * A row of choices wraps in a narrow column (a small window, or 125–150 % zoom) instead of overflowing
+ * it; each choice then keeps its own border, which a joined group draws only once between neighbours.
+ */
+const WRAP = {
+  flexWrap: 'wrap',
+  gap: 0.5,
+  '& .MuiToggleButtonGroup-grouped.MuiToggleButton-root': {
+    m: 0,
+    border: 1,
+    borderColor: 'divider',
+    borderRadius: 1,
+  },
+} as const;
 
 /**
  * Ground truth for one image, saved at once on each choice: M melanoma, N not melanoma, H/C/F/O/L how
@@ -81,9 +97,7 @@ export function LabelPanel({
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      if (event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement) return;
-      if (event.ctrlKey || event.metaKey || event.altKey) return;
-      const key = event.key.toUpperCase();
+      const key = shortcutKey(event)?.toUpperCase();
       if (key === 'M') melanoma();
       else if (key === 'N') notMelanoma();
       else if (key === 'U') undo();
@@ -106,6 +120,7 @@ export function LabelPanel({
         value={current ? String(current.melanoma) : null}
         aria-label="Melanoma"
         disabled={saving}
+        sx={WRAP}
       >
         <ToggleButton value="true" color="error" onClick={melanoma}>
           Melanoma (M)
@@ -140,6 +155,7 @@ export function LabelPanel({
         value={current?.confirmedBy ?? null}
         aria-label="How confirmed"
         disabled={saving}
+        sx={WRAP}
       >
         {CONFIRMATIONS.map((c) => (
           <ToggleButton key={c} value={c} onClick={() => confirm(c)}>
