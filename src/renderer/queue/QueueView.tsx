@@ -1,52 +1,60 @@
-import {
-  Box,
-  Card,
-  CardActionArea,
-  CardContent,
-  CardMedia,
-  Chip,
-  Stack,
-  ToggleButton,
-  ToggleButtonGroup,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Stack, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import { useCallback, useMemo, useState, type JSX } from 'react';
-import type { ApiRequest, QueueEntry } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
 import { ImageView } from '../image/ImageView';
-import { useApiCall } from '../useApi';
+import type { CallState } from '../useApi';
 import { filterRequest, NO_FILTERS, QueueFilters, type Filters } from './QueueFilters';
+import { QueueCard, QueueCardPlaceholder } from './QueueCard';
+import { useQueuePages, type QueuePages, type QueueQuery } from './useQueuePages';
+import {
+  itemsInView,
+  useVirtualGrid,
+  type GridLayout,
+  type GridView,
+  type VirtualGrid,
+} from './useVirtualGrid';
 
-/** Images shown at once; the queue itself can hold far more. */
-const PAGE = 200;
+/** Cards are of one height, so the grid can tell which are in view without measuring them. */
+const CARD_HEIGHT = 272;
+const GAP = 16;
+const LAYOUT: GridLayout = { minColumnWidth: 180, rowHeight: CARD_HEIGHT + GAP, gap: GAP, overscan: 2 };
+
+/** The image open in the image view, and where it stood in the queue when it was opened or reached. */
+interface Selection {
+  index: number;
+  imageId: number;
+}
 
 /** The ranked images: most suspicious first, or the unlabeled ones the model is least sure about. */
 export function QueueView(): JSX.Element {
   const [order, setOrder] = useState<'probability' | 'uncertainty'>('probability');
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const request = useMemo<ApiRequest<'queue'>>(
+  const query = useMemo<QueueQuery>(
     () => ({
       order,
-      limit: PAGE,
       ...filterRequest(filters),
       // "Label next" is about images nobody has labeled yet.
       ...(order === 'uncertainty' ? { labeled: false } : {}),
     }),
     [order, filters],
   );
-  const { state, reload } = useApiCall('queue', request);
-  const [selected, setSelected] = useState<number | null>(null);
-  // The order to step through with ←/→: the last page shown, kept while a new one loads.
-  const [stepOrder, setStepOrder] = useState<number[]>([]);
-  const ids = state.status === 'ok' ? state.data.entries.map((e) => e.imageId) : stepOrder;
-  if (state.status === 'ok' && ids.join() !== stepOrder.join()) setStepOrder(ids);
+  const grid = useVirtualGrid(LAYOUT);
+  const queue = useQueuePages(query, grid.firstRow * grid.columns, grid.lastRow * grid.columns);
+  const total = queue.summary?.total ?? 0;
+  const [selected, setSelected] = useState<Selection | null>(null);
+  const open = useCallback((index: number, imageId: number) => setSelected({ index, imageId }), []);
+  const { entryAt, load } = queue;
   const move = useCallback(
-    (step: -1 | 1) =>
-      setSelected((id) => {
-        const at = id === null ? -1 : ids.indexOf(id);
-        return ids[Math.min(Math.max(at + step, 0), ids.length - 1)] ?? id;
-      }),
-    [ids],
+    (step: -1 | 1) => {
+      if (!selected) return;
+      // After a label, "label next" drops the image: the one that followed it now stands in its place.
+      const dropped = entryAt(selected.index)?.imageId !== selected.imageId && step === 1;
+      const index = Math.min(Math.max(selected.index + (dropped ? 0 : step), 0), total - 1);
+      void load(index).then((entry) => {
+        if (entry) setSelected((now) => (now === selected ? { index, imageId: entry.imageId } : now));
+      });
+    },
+    [selected, entryAt, load, total],
   );
   return (
     <Stack spacing={2}>
@@ -63,98 +71,104 @@ export function QueueView(): JSX.Element {
         </ToggleButtonGroup>
         <QueueFilters value={filters} onChange={setFilters} />
       </Stack>
-      <CallStateView state={state} reload={reload} busyLabel="Ranking" errorTitle="Could not load the queue">
-        {(page) => (
+      <CallStateView
+        state={callState(queue)}
+        reload={queue.reload}
+        busyLabel="Ranking"
+        errorTitle="Could not load the queue"
+      >
+        {(summary) => (
           <>
             <Typography variant="body2" color="text.secondary" data-testid="queue-model">
-              Model {page.model} · suspicious at {(100 * page.threshold).toFixed(1)} % and above ·{' '}
-              {page.entries.length} image(s)
+              Model {summary.model} · suspicious at {(100 * summary.threshold).toFixed(1)} % and above ·{' '}
+              {summary.total} image(s)
             </Typography>
-            {page.entries.length === 0 ? (
+            {queue.error && (
+              <Alert
+                severity="error"
+                action={
+                  <Button color="inherit" size="small" onClick={queue.reload}>
+                    Retry
+                  </Button>
+                }
+              >
+                Some of the queue could not be loaded: {queue.error}
+              </Alert>
+            )}
+            {summary.total === 0 ? (
               <Typography sx={{ py: 4 }}>No images match. Import a folder to start.</Typography>
             ) : (
-              <Box
-                component="ol"
-                aria-label="Ranked images"
-                sx={{
-                  display: 'grid',
-                  gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))',
-                  gap: 2,
-                  listStyle: 'none',
-                  p: 0,
-                  m: 0,
-                }}
-              >
-                {page.entries.map((entry, rank) => (
-                  <QueueCard
-                    key={entry.imageId}
-                    entry={entry}
-                    rank={rank + 1}
-                    onOpen={() => setSelected(entry.imageId)}
-                  />
-                ))}
-              </Box>
+              <QueueGrid attach={grid.attach} view={grid} queue={queue} total={summary.total} onOpen={open} />
             )}
           </>
         )}
       </CallStateView>
       {selected !== null && (
         <ImageView
-          imageId={selected}
-          position={`${ids.indexOf(selected) + 1} of ${ids.length}`}
+          imageId={selected.imageId}
+          position={`${selected.index + 1} of ${total}`}
           onMove={move}
           onClose={() => setSelected(null)}
-          onLabeled={reload}
+          onLabeled={queue.reload}
         />
       )}
     </Stack>
   );
 }
 
-function QueueCard({
-  entry,
-  rank,
+/** The queue's first answer decides between the spinner, the error and the grid. */
+function callState(queue: QueuePages): CallState<NonNullable<QueuePages['summary']>> {
+  if (queue.summary) return { status: 'ok', data: queue.summary };
+  return queue.error ? { status: 'error', message: queue.error } : { status: 'loading' };
+}
+
+/** The cards in view, and empty space for the rest, so the scrollbar spans the whole queue. */
+function QueueGrid({
+  attach,
+  view,
+  queue,
+  total,
   onOpen,
 }: {
-  entry: QueueEntry;
-  rank: number;
-  onOpen: () => void;
+  attach: VirtualGrid['attach'];
+  view: GridView;
+  queue: QueuePages;
+  total: number;
+  onOpen: (index: number, imageId: number) => void;
 }): JSX.Element {
-  const label =
-    entry.melanoma === null
-      ? { text: 'Unlabeled', color: 'default' as const }
-      : entry.melanoma
-        ? { text: 'Melanoma', color: 'error' as const }
-        : {
-            text: `Not melanoma${entry.diagnosis ? ` (${entry.diagnosis})` : ''}`,
-            color: 'success' as const,
-          };
+  const { first, last } = itemsInView(view, total);
+  const cards: JSX.Element[] = [];
+  for (let index = first; index < last; index++) {
+    const entry = queue.entryAt(index);
+    cards.push(
+      entry ? (
+        <QueueCard key={entry.imageId} entry={entry} index={index} total={total} onOpen={onOpen} />
+      ) : (
+        <QueueCardPlaceholder key={`at-${index}`} index={index} total={total} />
+      ),
+    );
+  }
   return (
-    <Card component="li" variant="outlined" data-testid="queue-entry" data-image-id={entry.imageId}>
-      <CardActionArea onClick={onOpen} aria-label={`Open ${entry.fileName}`}>
-        <CardMedia
-          component="img"
-          height="135"
-          image={window.api?.imageUrl('thumb', entry.imageId)}
-          alt={`Thumbnail of ${entry.fileName}`}
-          sx={{ objectFit: 'cover' }}
-        />
-        <CardContent sx={{ p: 1.5, '&:last-child': { pb: 1.5 } }}>
-          <Typography variant="subtitle2" noWrap title={entry.fileName}>
-            {rank}. {entry.fileName}
-          </Typography>
-          <Typography variant="body2" color="text.secondary" noWrap>
-            {entry.patient} · {entry.study}
-          </Typography>
-          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap', gap: 0.5 }}>
-            <Typography variant="h6" component="span" data-testid="probability">
-              {(100 * entry.probability).toFixed(1)} %
-            </Typography>
-            {entry.suspicious && <Chip size="small" color="warning" label="Suspicious" />}
-            <Chip size="small" variant="outlined" color={label.color} label={label.text} />
-          </Stack>
-        </CardContent>
-      </CardActionArea>
-    </Card>
+    <Box
+      component="ol"
+      ref={attach}
+      aria-label="Ranked images"
+      sx={{
+        display: 'grid',
+        gridTemplateColumns: `repeat(${view.columns}, minmax(0, 1fr))`,
+        gridAutoRows: CARD_HEIGHT,
+        gap: `${GAP}px`,
+        alignContent: 'start',
+        boxSizing: 'border-box',
+        height: Math.ceil(total / view.columns) * LAYOUT.rowHeight,
+        pt: `${(first / view.columns) * LAYOUT.rowHeight}px`,
+        listStyle: 'none',
+        px: 0,
+        pb: 0,
+        m: 0,
+      }}
+    >
+      {cards}
+    </Box>
   );
 }
