@@ -13,6 +13,7 @@ import { readTrainingSet } from '../src/main/model/training-set';
 import { resourcePaths, type ResourcePaths } from '../src/main/resources';
 import { currentModel, modelProcessConfig } from '../src/main/triage/model-session';
 import { rescore } from '../src/main/triage/ranking';
+import { fillLibrary } from '../test/helpers/large-library';
 
 /**
  * The model's figures on this machine: embedding throughput from JPEG (224 px, decoding included) in
@@ -85,7 +86,11 @@ async function main(): Promise<number> {
     const library = openLibrary(dir);
     try {
       const shipped = readShippedModel(resources.defaultModelDir);
-      fillLibrary(library, set.values, set.dimension, shipped.backbone);
+      // 100,000 images with embeddings: the shipped vectors over and over, as a large clinic's library.
+      fillLibrary(library, {
+        count: RESCORE_COUNT,
+        embeddings: { backbone: shipped.backbone, dimension: set.dimension, values: set.values },
+      });
       // As a library that grew over months: its write-ahead log folded into the file.
       library.db.pragma('wal_checkpoint(TRUNCATE)');
       const record = registerModel(library, shipped, 'candidate', resources.defaultModelDir);
@@ -166,38 +171,6 @@ async function benchDeepRetraining(
     text: `deep retraining of ${DEEP_TARGET.images} images ≈ ${minutes.toFixed(0)} min ≤ ${DEEP_TARGET.minutes} min`,
     pass: minutes <= DEEP_TARGET.minutes,
   };
-}
-
-/** 100,000 images with embeddings: the shipped vectors over and over, as a large clinic's library. */
-function fillLibrary(
-  library: ReturnType<typeof openLibrary>,
-  values: Float32Array,
-  dimension: number,
-  backbone: string,
-): void {
-  const patient = library.patients.ensurePatient('BENCH');
-  const study = library.patients.ensureStudy(patient.id, 'bench');
-  const rows = values.length / dimension;
-  library.transaction(() => {
-    for (let i = 0; i < RESCORE_COUNT; i++) {
-      const id = library.images.insert({
-        studyId: study.id,
-        sha256: i.toString(16).padStart(64, '0'),
-        originalPath: `/bench/${i}.jpg`,
-        originalName: `${i}.jpg`,
-        format: 'jpeg',
-        width: 200,
-        height: 150,
-        orientation: null,
-        bytes: 1,
-        capturedAt: null,
-        bodySite: null,
-        lesionId: null,
-      });
-      const row = i % rows;
-      library.embeddings.put(id, backbone, values.subarray(row * dimension, (row + 1) * dimension));
-    }
-  });
 }
 
 function verdict(text: string, pass: boolean): string {

@@ -1,0 +1,207 @@
+/**
+ * The triage queue of a library too long to render whole, in a real Chromium against the real services
+ * (see harness.ts): only the cards in view are in the DOM, pages arrive as the queue scrolls, and the
+ * last image can be reached, opened and stepped through from the keyboard.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandlers, type ApiHandlers } from '../../src/main/api-handlers';
+import { importFolders } from '../../src/main/importer/import-folders';
+import { JobRunner } from '../../src/main/jobs/job-runner';
+import { openLibrary, type Library } from '../../src/main/library';
+import type { QueueFilter } from '../../src/main/library/predictions';
+import { readTrainingSet } from '../../src/main/model/training-set';
+import { resourcePaths } from '../../src/main/resources';
+import { rankCurrent } from '../../src/main/triage/model-session';
+import { fillLibrary } from '../helpers/large-library';
+import { HAM_FIXTURES } from '../helpers/temp-dirs';
+import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+
+/** Far more cards than fit in a window: 1,000 rows of 3 to 5 at the test's 1100 × 700 px. */
+const ADDED = 3000;
+/** What a window of rows (a few in view, two above and two below) can hold at five columns. */
+const MOST_CARDS_IN_DOM = 60;
+
+const resources = resourcePaths();
+let dataDir: string;
+let library: Library;
+let harness: Harness;
+let total = 0;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-queue-'));
+  library = openLibrary(dataDir);
+  await importFolders(library, { folders: [HAM_FIXTURES], patient: 'P-0000', study: 'Visit', actor: 'e2e' });
+  const shipped = readTrainingSet(resources.trainingSetDir);
+  fillLibrary(library, {
+    count: ADDED,
+    embeddings: shipped,
+    filesOf: library.db
+      .prepare('SELECT id FROM images')
+      .pluck()
+      .all()
+      .map((id) => library.images.byId(id as number)!),
+    patients: 30,
+    labelEvery: 10,
+  });
+  // The real model embeds the four imported photographs and scores every image.
+  await rankCurrent(library);
+  total = library.info().images;
+  harness = await startHarness(library);
+}, 300_000);
+
+afterAll(async () => {
+  await harness?.close();
+  library?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+function handlers(): ApiHandlers {
+  return createApiHandlers({
+    library,
+    jobs: new JobRunner(library, resources, 'dr-test', () => undefined),
+    choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
+    user: 'dr-test',
+    defaultModelDir: resources.defaultModelDir,
+  });
+}
+
+/** The image at `index` of the queue, asked of the library directly. */
+function imageAt(index: number, filter: QueueFilter & { order: 'probability' | 'uncertainty' }): number {
+  const model = library.models.active()!;
+  const [entry] = library.predictions.queue({
+    ...filter,
+    modelId: model.id,
+    threshold: model.threshold,
+    offset: index,
+    limit: 1,
+  });
+  return entry!.imageId;
+}
+
+/** The places in the queue (from 1) of the cards and placeholders in the DOM, top to bottom. */
+function placesInDom(page: Page): Promise<number[]> {
+  return page
+    .locator('[data-testid="queue-entry"], [data-testid="queue-placeholder"]')
+    .evaluateAll((cards) => cards.map((card) => Number(card.getAttribute('aria-posinset'))));
+}
+
+/** The little of the page's window the tests use (they compile without the DOM's types). */
+interface PageWindow {
+  scrollTo(x: number, y: number): void;
+  document: { documentElement: { scrollHeight: number } };
+}
+
+/** Scrolls the window to `fraction` of the page's height, as a drag of the scrollbar would. */
+async function scrollTo(page: Page, fraction: number): Promise<void> {
+  await page.evaluate((f) => {
+    const window = globalThis as unknown as PageWindow;
+    window.scrollTo(0, f * window.document.documentElement.scrollHeight);
+  }, fraction);
+}
+
+describe('the queue of a long list', () => {
+  it('keeps only the cards in view in the DOM, and scrolls to the very last image', async () => {
+    const { page, errors } = await harness.openApp(handlers());
+    const model = page.getByTestId('queue-model');
+    await expect.poll(() => model.textContent(), { timeout: 30_000 }).toContain(`${total} image(s)`);
+    const entries = page.getByTestId('queue-entry');
+    await expect.poll(() => entries.count()).toBeGreaterThan(0);
+    const first = await placesInDom(page);
+    expect(first[0]).toBe(1);
+    expect(first.length).toBeLessThanOrEqual(MOST_CARDS_IN_DOM);
+    expect(await entries.first().getAttribute('data-image-id')).toBe(
+      String(imageAt(0, { order: 'probability' })),
+    );
+    // Every thumbnail in view came through the image protocol and decoded.
+    await expect
+      .poll(() =>
+        entries.evaluateAll(
+          (cards) =>
+            cards.filter((card) => (card.querySelector('img')?.naturalWidth ?? 0) > 0).length ===
+            cards.length,
+        ),
+      )
+      .toBe(true);
+
+    for (const fraction of [0.35, 0.7]) {
+      await scrollTo(page, fraction);
+      await expect
+        .poll(async () => (await placesInDom(page))[0] ?? 0)
+        .toBeGreaterThan(fraction * total * 0.9);
+      const places = await placesInDom(page);
+      expect(places.length).toBeLessThanOrEqual(MOST_CARDS_IN_DOM);
+      // One unbroken run of the queue, in order.
+      expect(places).toEqual(places.map((_, i) => places[0]! + i));
+    }
+
+    await scrollTo(page, 1);
+    const last = page.locator(`[data-testid="queue-entry"][aria-posinset="${total}"]`);
+    await expect.poll(() => last.count(), { timeout: 10_000 }).toBe(1);
+    expect(await last.getAttribute('data-image-id')).toBe(
+      String(imageAt(total - 1, { order: 'probability' })),
+    );
+    expect(await last.textContent()).toContain(`${total}.`);
+    expect((await placesInDom(page)).length).toBeLessThanOrEqual(MOST_CARDS_IN_DOM);
+    expect(await page.locator('[data-testid="queue-placeholder"]').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'queue-end.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens the last image from the keyboard and steps back across a page boundary', async () => {
+    const { page, errors } = await harness.openApp(handlers());
+    await expect.poll(() => page.getByTestId('queue-entry').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await scrollTo(page, 1);
+    const last = page.locator(`[data-testid="queue-entry"][aria-posinset="${total}"]`);
+    await expect.poll(() => last.count(), { timeout: 10_000 }).toBe(1);
+    await last.getByRole('button').focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.getByText(`Image ${total} of ${total}`).count()).toBe(1);
+    // The queue pages hold 100 entries: stepping back 5 from the last crosses into the page before.
+    for (let step = 1; step <= 5; step++) {
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(() => dialog.getByText(`Image ${total - step} of ${total}`).count()).toBe(1);
+    }
+    const shown = imageAt(total - 6, { order: 'probability' });
+    const fileName = library.images.byId(shown)!.originalName;
+    await expect.poll(() => dialog.textContent(), { timeout: 10_000 }).toContain(fileName);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('starts afresh from the top when the order changes, with only the unlabeled images', async () => {
+    const { page, errors } = await harness.openApp(handlers());
+    await expect.poll(() => page.getByTestId('queue-entry').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await scrollTo(page, 0.5);
+    await expect.poll(async () => (await placesInDom(page))[0] ?? 0).toBeGreaterThan(1);
+    await page.getByRole('button', { name: 'Label next' }).click();
+    const unlabeled = total - library.info().labeledImages;
+    await expect
+      .poll(() => page.getByTestId('queue-model').textContent(), { timeout: 30_000 })
+      .toContain(`${unlabeled} image(s)`);
+    await scrollTo(page, 0);
+    const first = page.locator('[data-testid="queue-entry"][aria-posinset="1"]');
+    await expect.poll(() => first.count()).toBe(1);
+    expect(await first.getAttribute('data-image-id')).toBe(
+      String(imageAt(0, { order: 'uncertainty', labeled: false })),
+    );
+    expect(await page.getByText('Unlabeled', { exact: true }).count()).toBe(
+      await page.getByTestId('queue-entry').count(),
+    );
+    await scrollTo(page, 1);
+    const last = page.locator(`[data-testid="queue-entry"][aria-posinset="${unlabeled}"]`);
+    await expect.poll(() => last.count(), { timeout: 10_000 }).toBe(1);
+    expect(await last.getAttribute('data-image-id')).toBe(
+      String(imageAt(unlabeled - 1, { order: 'uncertainty', labeled: false })),
+    );
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
