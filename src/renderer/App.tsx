@@ -1,6 +1,5 @@
 import {
   AppBar,
-  Box,
   Button,
   useMediaQuery,
   Container,
@@ -39,15 +38,19 @@ export function App(): JSX.Element {
       <CssBaseline />
       <AppBar position="static" elevation={0}>
         <Toolbar>
-          <Typography variant="h6" component="h1" sx={{ mr: 4 }}>
+          <Typography variant="h6" component="h1" noWrap sx={{ mr: 4, flexShrink: 0 }}>
             Melanoma Triage
           </Typography>
+          {/* Scrollable: at 125–150 % zoom the tabs outgrow the bar, and none may be cut off. */}
           <Tabs
             value={screen}
             onChange={(_event, value: Screen) => setScreen(value)}
             textColor="inherit"
             indicatorColor="secondary"
             aria-label="Screens"
+            variant="scrollable"
+            scrollButtons="auto"
+            sx={{ flex: 1, minWidth: 0 }}
           >
             <Tab value="queue" label="Triage queue" />
             <Tab value="import" label="Import" />
@@ -56,8 +59,11 @@ export function App(): JSX.Element {
             <Tab value="library" label="Library" />
             <Tab value="settings" label="Settings" />
           </Tabs>
-          <Box sx={{ flex: 1 }} />
-          <Button color="inherit" onClick={() => setMode(palette === 'dark' ? 'light' : 'dark')}>
+          <Button
+            color="inherit"
+            sx={{ flexShrink: 0 }}
+            onClick={() => setMode(palette === 'dark' ? 'light' : 'dark')}
+          >
             {palette === 'dark' ? 'Light theme' : 'Dark theme'}
           </Button>
         </Toolbar>
