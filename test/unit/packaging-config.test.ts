@@ -40,6 +40,16 @@ describe('electron-builder configuration', () => {
     ).rejects.toThrow(/asarUnpak/);
   });
 
+  it('flips the fuses a packaged app should not need: NODE_OPTIONS, --inspect, loading outside the asar', async () => {
+    const config = await loadBuilderConfig();
+    expect(config.electronFuses).toMatchObject({
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+    });
+  });
+
   it('targets NSIS on Windows, dmg for x64 and arm64 on macOS, AppImage and deb on Linux', async () => {
     const config = await loadBuilderConfig();
     expect(targets(config.win)).toEqual([{ target: 'nsis', arch: ['x64'] }]);
