@@ -21,8 +21,8 @@ export interface FoldResult {
 
 const TRANSFORM_NAMES: Record<string, string> = {
   none: 'none',
-  flip: 'mirror image (shipped)',
-  flips: 'mirror, upside down, half turn',
+  flip: 'with the mirror image',
+  flips: 'with the mirror image, upside down, half turn',
   all: 'all 8 flips and quarter-turns',
 };
 
@@ -97,9 +97,12 @@ The shipped recipe, fine-tuned:
 
 ${foldTable(folds)}
 
-The shipped model averages the embeddings of each image's activations at the cut and their mirror image
-(test-time augmentation: the top runs twice, the rest of the network once). The same folds' mean ± SD with
-other choices:
+Test-time augmentation, measured on the same folds: the embedding averaged over flips and turns of the
+activations at the cut (the top runs once per transform, the rest of the network once). ${
+    artifact.top?.testTransforms
+      ? `The shipped model averages transforms ${artifact.top.testTransforms.join(', ')} (see src/main/model/deep/dihedral.ts).`
+      : 'The shipped model uses none: the gain is too small for the extra time per image.'
+  } Mean ± SD over the folds:
 
 | test-time transforms | ROC AUC | specificity at 95 % sensitivity (fold's own) | specificity at chosen threshold |
 | --- | --- | --- | --- |
