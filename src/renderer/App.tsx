@@ -11,13 +11,16 @@ import {
   Typography,
   createTheme,
 } from '@mui/material';
-import { useCallback, useMemo, useState, type JSX } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState, type JSX } from 'react';
 import { ImportView } from './import/ImportView';
 import { LibraryPanel } from './library/LibraryPanel';
-import { ModelView } from './model/ModelView';
 import { PatientsView } from './patients/PatientsView';
 import { SettingsView } from './settings/SettingsView';
 import { QueueView } from './queue/QueueView';
+
+// The model screen's charts are most of the renderer's code: loaded when the screen is first opened,
+// so the queue, the screen the app opens on, starts without them.
+const ModelView = lazy(() => import('./model/ModelView').then((module) => ({ default: module.ModelView })));
 
 type Screen = 'queue' | 'import' | 'patients' | 'model' | 'library' | 'settings';
 
@@ -76,7 +79,9 @@ export function App(): JSX.Element {
         </div>
         {modelOpened && (
           <div hidden={screen !== 'model'}>
-            <ModelView onModelChanged={imported} />
+            <Suspense fallback={null}>
+              <ModelView onModelChanged={imported} />
+            </Suspense>
           </div>
         )}
         {screen === 'patients' && <PatientsView key={generation} />}

@@ -1,7 +1,7 @@
 import { Box, Stack, Typography } from '@mui/material';
 import { useEffect, useMemo, useRef, type JSX } from 'react';
 import type { Explanation } from '../../api/contract';
-import { percent } from '../model/ModelCharts';
+import { percent } from '../percent';
 import { heatmapPixels, legendGradient } from './heatmap';
 
 /**

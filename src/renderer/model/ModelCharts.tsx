@@ -2,12 +2,9 @@ import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } fro
 import { LineChart } from '@mui/x-charts/LineChart';
 import type { JSX } from 'react';
 import type { ModelDetail } from '../../api/contract';
+import { percent } from '../percent';
 
 type Evaluation = NonNullable<ModelDetail['validation']>;
-
-/** A rate as the model screen shows it; a dash where there is none. */
-export const percent = (value: number | null): string =>
-  value === null ? '—' : `${(100 * value).toFixed(1)} %`;
 
 /** The validation ROC curve, with the chance diagonal. */
 export function RocChart({ evaluation }: { evaluation: Evaluation }): JSX.Element {

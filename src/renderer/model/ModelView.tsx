@@ -17,7 +17,8 @@ import type { ModelDetail, ModelSummary } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
 import { messageOf, useApiCall } from '../useApi';
 import { useJob, type JobFinished } from '../useJob';
-import { CalibrationChart, ConfusionMatrix, LearningCurve, percent, RocChart } from './ModelCharts';
+import { percent } from '../percent';
+import { CalibrationChart, ConfusionMatrix, LearningCurve, RocChart } from './ModelCharts';
 
 type Finished = JobFinished;
 
