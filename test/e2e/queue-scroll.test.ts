@@ -176,6 +176,35 @@ describe('the queue of a long list', () => {
     await page.context().close();
   });
 
+  it('filters by a patient and one of their studies, listed when first needed', async () => {
+    const { page, errors } = await harness.openApp(handlers());
+    const model = page.getByTestId('queue-model');
+    await expect.poll(() => model.textContent(), { timeout: 30_000 }).toContain(`${total} image(s)`);
+    await page.getByRole('combobox', { name: 'Patient' }).click();
+    await page.getByRole('option', { name: 'P-0007' }).click();
+    const count = (sql: string, ...values: unknown[]): number =>
+      library.db
+        .prepare(sql)
+        .pluck()
+        .get(...values) as number;
+    const ofPatient = count(
+      `SELECT count(*) FROM images i JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
+       WHERE p.code = 'P-0007'`,
+    );
+    await expect.poll(() => model.textContent()).toContain(`${ofPatient} image(s)`);
+    await page.getByRole('combobox', { name: 'Study' }).click();
+    await page.getByRole('option', { name: 'follow-up' }).click();
+    const study = count(
+      `SELECT s.id FROM studies s JOIN patients p ON p.id = s.patient_id WHERE p.code = 'P-0007' AND s.name = 'follow-up'`,
+    );
+    const ofStudy = count('SELECT count(*) FROM images WHERE study_id = ?', study);
+    expect(ofStudy).toBeLessThan(ofPatient);
+    await expect.poll(() => model.textContent()).toContain(`${ofStudy} image(s)`);
+    expect(await page.getByTestId('queue-entry').first().textContent()).toContain('P-0007 · follow-up');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('starts afresh from the top when the order changes, with only the unlabeled images', async () => {
     const { page, errors } = await harness.openApp(handlers());
     await expect.poll(() => page.getByTestId('queue-entry').count(), { timeout: 30_000 }).toBeGreaterThan(0);

@@ -1,15 +1,12 @@
-import {
-  Card,
-  CardActionArea,
-  CardContent,
-  CardMedia,
-  Chip,
-  Skeleton,
-  Stack,
-  Typography,
-} from '@mui/material';
+/**
+ * The queue's cards, in plain elements styled by one set of global rules: while the queue scrolls a row
+ * of cards mounts every few frames, and while its scrollbar is dragged a whole screen of them every
+ * frame; MUI's Card, Chip and Typography cost several components and style computations each.
+ */
+import { GlobalStyles, type Theme } from '@mui/material';
 import { memo, type JSX } from 'react';
 import type { QueueEntry } from '../../api/contract';
+import { percent } from '../percent';
 
 /** One image of the queue: its thumbnail, rank, owner, probability, flag and current label. */
 export const QueueCard = memo(function QueueCard({
@@ -26,77 +23,162 @@ export const QueueCard = memo(function QueueCard({
 }): JSX.Element {
   const label =
     entry.melanoma === null
-      ? { text: 'Unlabeled', color: 'default' as const }
+      ? { text: 'Unlabeled', tone: 'default' }
       : entry.melanoma
-        ? { text: 'Melanoma', color: 'error' as const }
-        : {
-            text: `Not melanoma${entry.diagnosis ? ` (${entry.diagnosis})` : ''}`,
-            color: 'success' as const,
-          };
+        ? { text: 'Melanoma', tone: 'error' }
+        : { text: `Not melanoma${entry.diagnosis ? ` (${entry.diagnosis})` : ''}`, tone: 'success' };
   return (
-    <Card
-      component="li"
-      variant="outlined"
+    <li
+      className="queue-card"
       data-testid="queue-entry"
       data-image-id={entry.imageId}
       // Only some cards are in the DOM: these tell assistive technology where this one stands.
       aria-posinset={index + 1}
       aria-setsize={total}
-      sx={{ height: '100%' }}
     >
-      <CardActionArea
+      <button
+        type="button"
         onClick={() => onOpen(index, entry.imageId)}
         aria-label={`Open ${entry.fileName}`}
-        sx={{ height: '100%', display: 'flex', flexDirection: 'column', alignItems: 'stretch' }}
       >
-        <CardMedia
-          component="img"
-          height="135"
-          image={window.api?.imageUrl('thumb', entry.imageId)}
+        <img
+          src={window.api?.imageUrl('thumb', entry.imageId)}
           alt={`Thumbnail of ${entry.fileName}`}
           decoding="async"
           // Element Timing: the queue benchmark reads when the first thumbnails were painted.
           elementtiming="queue-thumbnail"
-          sx={{ objectFit: 'cover', flex: 'none' }}
         />
-        <CardContent sx={{ p: 1.5, flex: 1, overflow: 'hidden' }}>
-          <Typography variant="subtitle2" noWrap title={entry.fileName}>
-            {index + 1}. {entry.fileName}
-          </Typography>
-          <Typography variant="body2" color="text.secondary" noWrap>
-            {entry.patient} · {entry.study}
-          </Typography>
-          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap', gap: 0.5 }}>
-            <Typography variant="h6" component="span" data-testid="probability">
-              {(100 * entry.probability).toFixed(1)} %
-            </Typography>
-            {entry.suspicious && <Chip size="small" color="warning" label="Suspicious" />}
-            <Chip size="small" variant="outlined" color={label.color} label={label.text} />
-          </Stack>
-        </CardContent>
-      </CardActionArea>
-    </Card>
+        <span className="queue-card-title" title={entry.fileName}>
+          {index + 1}. {entry.fileName}
+        </span>
+        <span className="queue-card-owner">
+          {entry.patient} · {entry.study}
+        </span>
+        <span className="queue-card-facts">
+          <span className="queue-card-probability" data-testid="probability">
+            {percent(entry.probability)}
+          </span>
+          {entry.suspicious && <span className="queue-card-chip queue-card-suspicious">Suspicious</span>}
+          <span className={`queue-card-chip queue-card-${label.tone}`}>{label.text}</span>
+        </span>
+      </button>
+    </li>
   );
 });
 
-/** Where an entry will be once its page has arrived. */
+/** Where an entry will be once its page has arrived: its place in the queue, in an empty card. */
 export function QueueCardPlaceholder({ index, total }: { index: number; total: number }): JSX.Element {
   return (
-    <Card
-      component="li"
-      variant="outlined"
+    <li
+      className="queue-card queue-card-placeholder"
       data-testid="queue-placeholder"
       aria-posinset={index + 1}
       aria-setsize={total}
       aria-busy
-      sx={{ height: '100%' }}
     >
-      <Skeleton variant="rectangular" height={135} animation={false} />
-      <CardContent sx={{ p: 1.5 }}>
-        <Typography variant="subtitle2">{index + 1}.</Typography>
-        <Skeleton animation={false} />
-        <Skeleton animation={false} width="60%" />
-      </CardContent>
-    </Card>
+      <span className="queue-card-title">{index + 1}.</span>
+    </li>
   );
+}
+
+export interface GridSizes {
+  cardHeight: number;
+  gap: number;
+  thumbnailHeight: number;
+}
+
+/**
+ * The grid's and the cards' looks, after MUI's outlined Card and small Chips, in the app's theme. What
+ * changes as the grid scrolls (its height, the space above the first card) goes in inline styles: as
+ * generated classes, every scroll position would add a rule to the page's style sheet.
+ */
+export function QueueGridStyles(sizes: GridSizes): JSX.Element {
+  return <GlobalStyles styles={(theme: Theme) => gridStyles(theme, sizes)} />;
+}
+
+function gridStyles(theme: Theme, { cardHeight, gap, thumbnailHeight }: GridSizes): Record<string, object> {
+  const { palette, typography, shape } = theme;
+  const outlined = (color: string): object => ({ color, border: `1px solid ${color}` });
+  const ellipsis = { display: 'block', overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' };
+  return {
+    '.queue-grid': {
+      display: 'grid',
+      gridAutoRows: cardHeight,
+      gap,
+      alignContent: 'start',
+      boxSizing: 'border-box',
+      listStyle: 'none',
+      margin: 0,
+      padding: 0,
+    },
+    '.queue-card': {
+      boxSizing: 'border-box',
+      overflow: 'hidden',
+      border: `1px solid ${palette.divider}`,
+      borderRadius: shape.borderRadius,
+      background: palette.background.paper,
+      color: palette.text.primary,
+    },
+    '.queue-card > button': {
+      display: 'flex',
+      flexDirection: 'column',
+      width: '100%',
+      height: '100%',
+      padding: 0,
+      border: 0,
+      background: 'none',
+      color: 'inherit',
+      font: 'inherit',
+      textAlign: 'left',
+      cursor: 'pointer',
+    },
+    '.queue-card > button:hover': { background: palette.action.hover },
+    '.queue-card > button:focus-visible': {
+      outline: `2px solid ${palette.primary.main}`,
+      outlineOffset: -2,
+      background: palette.action.focus,
+    },
+    '.queue-card img': {
+      display: 'block',
+      flex: 'none',
+      width: '100%',
+      height: thumbnailHeight,
+      objectFit: 'cover',
+    },
+    '.queue-card-title': { ...typography.subtitle2, ...ellipsis, padding: '12px 12px 0' },
+    '.queue-card-owner': {
+      ...typography.body2,
+      ...ellipsis,
+      color: palette.text.secondary,
+      padding: '0 12px',
+    },
+    '.queue-card-facts': {
+      display: 'flex',
+      flexWrap: 'wrap',
+      alignItems: 'center',
+      gap: 4,
+      padding: '8px 12px 12px',
+    },
+    '.queue-card-probability': { ...typography.h6, marginRight: 4 },
+    '.queue-card-chip': {
+      boxSizing: 'border-box',
+      height: 24,
+      padding: '0 8px',
+      borderRadius: 12,
+      fontFamily: typography.fontFamily,
+      fontSize: '0.8125rem',
+      lineHeight: '22px',
+      whiteSpace: 'nowrap',
+    },
+    '.queue-card-suspicious': {
+      background: palette.warning.main,
+      color: palette.warning.contrastText,
+      border: `1px solid ${palette.warning.main}`,
+    },
+    '.queue-card-default': outlined(palette.text.secondary),
+    '.queue-card-error': outlined(palette.error.main),
+    '.queue-card-success': outlined(palette.success.main),
+    '.queue-card-placeholder': { background: palette.action.hover, color: palette.text.secondary },
+    '.queue-card-placeholder .queue-card-title': { paddingTop: thumbnailHeight + 12 },
+  };
 }

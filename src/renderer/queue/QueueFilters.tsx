@@ -1,8 +1,8 @@
 import { FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
-import { useMemo, type JSX } from 'react';
-import type { ApiRequest } from '../../api/contract';
+import { memo, useMemo, useState, type JSX } from 'react';
+import type { ApiRequest, PatientSummary } from '../../api/contract';
 import { DIAGNOSES } from '../../api/labels';
-import { useApiCall } from '../useApi';
+import { messageOf, useApiCall, type CallState } from '../useApi';
 
 export interface Filters {
   patient: string;
@@ -33,17 +33,30 @@ export function filterRequest(f: Filters): Partial<ApiRequest<'queue'>> {
   };
 }
 
-/** Patient, study, label, diagnosis and the suspicious flag. */
-export function QueueFilters({
+/**
+ * Patient, study, label, diagnosis and the suspicious flag. Memoized: the queue re-renders as it
+ * scrolls, and these fields only change with their value. The patients are asked for when their list
+ * is first opened and the studies once a patient is chosen: in a large library both calls take main
+ * longer than the queue's first page, which would otherwise wait behind them.
+ */
+export const QueueFilters = memo(function QueueFilters({
   value,
   onChange,
 }: {
   value: Filters;
   onChange: (f: Filters) => void;
 }): JSX.Element {
-  const patients = useApiCall('patients', undefined).state;
-  const studiesRequest = useMemo(() => ({ patient: value.patient || undefined }), [value.patient]);
-  const studies = useApiCall('studies', studiesRequest).state;
+  const [patients, setPatients] = useState<CallState<PatientSummary[]> | null>(null);
+  const loadPatients = (): void => {
+    if (patients !== null && patients.status !== 'error') return;
+    setPatients({ status: 'loading' });
+    const api = window.api;
+    if (!api) return setPatients({ status: 'error', message: 'window.api is missing' });
+    api.patients().then(
+      (data) => setPatients({ status: 'ok', data }),
+      (error: unknown) => setPatients({ status: 'error', message: messageOf(error) }),
+    );
+  };
   const set = (change: Partial<Filters>): void => onChange({ ...value, ...change });
   return (
     <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
@@ -53,34 +66,30 @@ export function QueueFilters({
         label="Patient"
         value={value.patient}
         onChange={(e) => set({ patient: e.target.value, studyId: null })}
+        slotProps={{ select: { onOpen: loadPatients } }}
         sx={{ minWidth: 140 }}
       >
         <MenuItem value="">all</MenuItem>
-        {patients.status === 'ok' &&
-          patients.data.map((p) => (
-            <MenuItem key={p.id} value={p.code}>
-              {p.code}
-            </MenuItem>
-          ))}
+        {patients?.status === 'ok'
+          ? patients.data.map((p) => (
+              <MenuItem key={p.id} value={p.code}>
+                {p.code}
+              </MenuItem>
+            ))
+          : // The chosen patient, until the list is here.
+            value.patient && <MenuItem value={value.patient}>{value.patient}</MenuItem>}
+        {patients?.status === 'loading' && <MenuItem disabled>Loading…</MenuItem>}
+        {patients?.status === 'error' && (
+          <MenuItem disabled>Could not load the patients: {patients.message}</MenuItem>
+        )}
       </TextField>
-      <TextField
-        select
-        size="small"
-        label="Study"
-        value={value.studyId ?? ''}
-        disabled={!value.patient}
-        onChange={(e) => set({ studyId: e.target.value === '' ? null : Number(e.target.value) })}
-        sx={{ minWidth: 140 }}
-      >
-        <MenuItem value="">all</MenuItem>
-        {value.patient &&
-          studies.status === 'ok' &&
-          studies.data.map((s) => (
-            <MenuItem key={s.id} value={s.id}>
-              {s.name}
-            </MenuItem>
-          ))}
-      </TextField>
+      {value.patient ? (
+        <StudyField patient={value.patient} value={value.studyId} onChange={(studyId) => set({ studyId })} />
+      ) : (
+        <TextField select disabled size="small" label="Study" value="" sx={{ minWidth: 140 }}>
+          <MenuItem value="">all</MenuItem>
+        </TextField>
+      )}
       <TextField
         select
         size="small"
@@ -116,5 +125,38 @@ export function QueueFilters({
         label="Suspicious only"
       />
     </Stack>
+  );
+});
+
+/** The chosen patient's studies. */
+function StudyField({
+  patient,
+  value,
+  onChange,
+}: {
+  patient: string;
+  value: number | null;
+  onChange: (studyId: number | null) => void;
+}): JSX.Element {
+  const request = useMemo(() => ({ patient }), [patient]);
+  const studies = useApiCall('studies', request).state;
+  return (
+    <TextField
+      select
+      size="small"
+      label="Study"
+      value={value ?? ''}
+      onChange={(e) => onChange(e.target.value === '' ? null : Number(e.target.value))}
+      sx={{ minWidth: 140 }}
+    >
+      <MenuItem value="">all</MenuItem>
+      {studies.status === 'ok'
+        ? studies.data.map((s) => (
+            <MenuItem key={s.id} value={s.id}>
+              {s.name}
+            </MenuItem>
+          ))
+        : value !== null && <MenuItem value={value}>…</MenuItem>}
+    </TextField>
   );
 }

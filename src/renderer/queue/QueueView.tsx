@@ -1,10 +1,11 @@
-import { Alert, Box, Button, Stack, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import { Alert, Button, Stack, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import { CallStateView } from '../CallStateView';
+import { percent } from '../percent';
 import { ImageView } from '../image/ImageView';
 import type { CallState } from '../useApi';
 import { filterRequest, NO_FILTERS, QueueFilters, type Filters } from './QueueFilters';
-import { QueueCard, QueueCardPlaceholder } from './QueueCard';
+import { QueueCard, QueueCardPlaceholder, QueueGridStyles } from './QueueCard';
 import { useQueuePages, type QueuePages, type QueueQuery } from './useQueuePages';
 import {
   itemsInView,
@@ -16,6 +17,7 @@ import {
 
 /** Cards are of one height, so the grid can tell which are in view without measuring them. */
 const CARD_HEIGHT = 272;
+const THUMBNAIL_HEIGHT = 135;
 const GAP = 16;
 const LAYOUT: GridLayout = { minColumnWidth: 180, rowHeight: CARD_HEIGHT + GAP, gap: GAP, overscan: 2 };
 
@@ -46,18 +48,23 @@ export function QueueView(): JSX.Element {
   const { entryAt, load } = queue;
   const move = useCallback(
     (step: -1 | 1) => {
-      if (!selected) return;
+      if (!selected || total === 0) return;
       // After a label, "label next" drops the image: the one that followed it now stands in its place.
       const dropped = entryAt(selected.index)?.imageId !== selected.imageId && step === 1;
       const index = Math.min(Math.max(selected.index + (dropped ? 0 : step), 0), total - 1);
-      void load(index).then((entry) => {
-        if (entry) setSelected((now) => (now === selected ? { index, imageId: entry.imageId } : now));
-      });
+      // A page that cannot be fetched shows as the queue's error; the image view stays where it is.
+      load(index).then(
+        (entry) => {
+          if (entry) setSelected((now) => (now === selected ? { index, imageId: entry.imageId } : now));
+        },
+        () => undefined,
+      );
     },
     [selected, entryAt, load, total],
   );
-  return (
-    <Stack spacing={2}>
+  // The same element while the order and the filters stay: React then skips it as the grid scrolls.
+  const toolbar = useMemo(
+    () => (
       <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <ToggleButtonGroup
           exclusive
@@ -71,6 +78,12 @@ export function QueueView(): JSX.Element {
         </ToggleButtonGroup>
         <QueueFilters value={filters} onChange={setFilters} />
       </Stack>
+    ),
+    [order, filters],
+  );
+  return (
+    <Stack spacing={2}>
+      {toolbar}
       <CallStateView
         state={callState(queue)}
         reload={queue.reload}
@@ -80,8 +93,8 @@ export function QueueView(): JSX.Element {
         {(summary) => (
           <>
             <Typography variant="body2" color="text.secondary" data-testid="queue-model">
-              Model {summary.model} · suspicious at {(100 * summary.threshold).toFixed(1)} % and above ·{' '}
-              {summary.total} image(s)
+              Model {summary.model} · suspicious at {percent(summary.threshold)} and above · {summary.total}{' '}
+              image(s)
             </Typography>
             {queue.error && (
               <Alert
@@ -149,26 +162,20 @@ function QueueGrid({
     );
   }
   return (
-    <Box
-      component="ol"
-      ref={attach}
-      aria-label="Ranked images"
-      sx={{
-        display: 'grid',
-        gridTemplateColumns: `repeat(${view.columns}, minmax(0, 1fr))`,
-        gridAutoRows: CARD_HEIGHT,
-        gap: `${GAP}px`,
-        alignContent: 'start',
-        boxSizing: 'border-box',
-        height: Math.ceil(total / view.columns) * LAYOUT.rowHeight,
-        pt: `${(first / view.columns) * LAYOUT.rowHeight}px`,
-        listStyle: 'none',
-        px: 0,
-        pb: 0,
-        m: 0,
-      }}
-    >
-      {cards}
-    </Box>
+    <>
+      <QueueGridStyles cardHeight={CARD_HEIGHT} gap={GAP} thumbnailHeight={THUMBNAIL_HEIGHT} />
+      <ol
+        ref={attach}
+        aria-label="Ranked images"
+        className="queue-grid"
+        style={{
+          gridTemplateColumns: `repeat(${view.columns}, minmax(0, 1fr))`,
+          height: Math.ceil(total / view.columns) * LAYOUT.rowHeight,
+          paddingTop: (first / view.columns) * LAYOUT.rowHeight,
+        }}
+      >
+        {cards}
+      </ol>
+    </>
   );
 }
