@@ -2,13 +2,9 @@
  * The vocabulary of ground truth, shared by every layer: what a dermatologist can record about an image.
  */
 import { z } from 'zod';
+import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from './vocabulary';
 
-export const DIAGNOSES = ['akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'vasc', 'other'] as const;
-export type Diagnosis = (typeof DIAGNOSES)[number];
-
-/** How a diagnosis was confirmed, firmest first. */
-export const CONFIRMATIONS = ['histopathology', 'consensus', 'follow-up', 'confocal', 'clinical'] as const;
-export type Confirmation = (typeof CONFIRMATIONS)[number];
+export { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from './vocabulary';
 
 export const LabelInputSchema = z
   .object({

@@ -15,12 +15,14 @@ import { lazy, Suspense, useCallback, useMemo, useState, type JSX } from 'react'
 import { ImportView } from './import/ImportView';
 import { LibraryPanel } from './library/LibraryPanel';
 import { PatientsView } from './patients/PatientsView';
-import { SettingsView } from './settings/SettingsView';
 import { QueueView } from './queue/QueueView';
 
-// The model screen's charts are most of the renderer's code: loaded when the screen is first opened,
-// so the queue, the screen the app opens on, starts without them.
+// Loaded when first opened, so the queue, the screen the app opens on, starts without them: the model
+// screen's charts were a third of the start-up script, and the settings' schemas bring zod, a quarter.
 const ModelView = lazy(() => import('./model/ModelView').then((module) => ({ default: module.ModelView })));
+const SettingsView = lazy(() =>
+  import('./settings/SettingsView').then((module) => ({ default: module.SettingsView })),
+);
 
 type Screen = 'queue' | 'import' | 'patients' | 'model' | 'library' | 'settings';
 
@@ -86,7 +88,11 @@ export function App(): JSX.Element {
         )}
         {screen === 'patients' && <PatientsView key={generation} />}
         {screen === 'library' && <LibraryPanel key={generation} />}
-        {screen === 'settings' && <SettingsView />}
+        {screen === 'settings' && (
+          <Suspense fallback={null}>
+            <SettingsView />
+          </Suspense>
+        )}
       </Container>
     </ThemeProvider>
   );

@@ -14,7 +14,7 @@ import {
 import { useCallback, useEffect, useState, type JSX } from 'react';
 import type { ImageDetail, LabelRequest } from '../../api/contract';
 import { messageOf } from '../useApi';
-import { CONFIRMATIONS, DIAGNOSES, type Confirmation } from '../../api/labels';
+import { CONFIRMATIONS, DIAGNOSES, type Confirmation } from '../../api/vocabulary';
 import { shortcutKey } from './shortcuts';
 
 /** The keys that label, shown beside their buttons. */

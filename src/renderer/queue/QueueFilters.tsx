@@ -1,7 +1,7 @@
 import { FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
 import { memo, useMemo, useState, type JSX } from 'react';
 import type { ApiRequest, PatientSummary } from '../../api/contract';
-import { DIAGNOSES } from '../../api/labels';
+import { DIAGNOSES } from '../../api/vocabulary';
 import { messageOf, useApiCall, type CallState } from '../useApi';
 
 export interface Filters {
