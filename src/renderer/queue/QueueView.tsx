@@ -6,7 +6,8 @@ import { ImageView } from '../image/ImageView';
 import type { CallState } from '../useApi';
 import { filterRequest, NO_FILTERS, QueueFilters, type Filters } from './QueueFilters';
 import { QueueCard, QueueCardPlaceholder, QueueGridStyles } from './QueueCard';
-import { useQueuePages, type QueuePages, type QueueQuery } from './useQueuePages';
+import { askEarly } from './earlyPage';
+import { pageRequest, useQueuePages, type QueuePages, type QueueQuery } from './useQueuePages';
 import {
   itemsInView,
   useVirtualGrid,
@@ -27,19 +28,29 @@ interface Selection {
   imageId: number;
 }
 
+type Order = QueueQuery['order'];
+/** What the queue shows first. */
+const FIRST_ORDER: Order = 'probability';
+
+function queueQuery(order: Order, filters: Filters): QueueQuery {
+  return {
+    order,
+    ...filterRequest(filters),
+    // "Label next" is about images nobody has labeled yet.
+    ...(order === 'uncertainty' ? { labeled: false } : {}),
+  };
+}
+
+/** Asks for the page the queue opens on as the app starts (see earlyPage.ts). */
+export function askForFirstPage(): void {
+  askEarly(pageRequest(queueQuery(FIRST_ORDER, NO_FILTERS), 0));
+}
+
 /** The ranked images: most suspicious first, or the unlabeled ones the model is least sure about. */
 export function QueueView(): JSX.Element {
-  const [order, setOrder] = useState<'probability' | 'uncertainty'>('probability');
+  const [order, setOrder] = useState<Order>(FIRST_ORDER);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const query = useMemo<QueueQuery>(
-    () => ({
-      order,
-      ...filterRequest(filters),
-      // "Label next" is about images nobody has labeled yet.
-      ...(order === 'uncertainty' ? { labeled: false } : {}),
-    }),
-    [order, filters],
-  );
+  const query = useMemo(() => queueQuery(order, filters), [order, filters]);
   const grid = useVirtualGrid(LAYOUT);
   const queue = useQueuePages(query, grid.firstRow * grid.columns, grid.lastRow * grid.columns);
   const total = queue.summary?.total ?? 0;

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiRequest, ApiResponse, QueueEntry } from '../../api/contract';
 import { messageOf } from '../useApi';
+import { takeEarly } from './earlyPage';
 
 /** Which queue: the order and the filters, without the page. */
 export type QueueQuery = Omit<ApiRequest<'queue'>, 'offset' | 'limit'>;
@@ -65,7 +66,7 @@ export function useQueuePages(query: QueueQuery, first: number, last: number): Q
       const key = `${generation}:${page}`;
       inFlight.current.add(key);
       try {
-        const answer = await fetchQueue({ ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+        const answer = await fetchQueue(pageRequest(query, page));
         if (latest.current === query) setCache((cached) => withPage(cached, query, generation, page, answer));
         return answer;
       } catch (error) {
@@ -157,7 +158,14 @@ function withPage(
   return { ...base, summary, pages, error: null };
 }
 
+/** The call for page `page` of the queue. */
+export function pageRequest(query: QueueQuery, page: number): ApiRequest<'queue'> {
+  return { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE };
+}
+
 function fetchQueue(request: ApiRequest<'queue'>): Promise<ApiResponse<'queue'>> {
+  const early = takeEarly(request);
+  if (early) return early;
   const api = window.api;
   if (!api) return Promise.reject(new Error('window.api is missing: this page must run inside the app'));
   return api.queue(request);
