@@ -53,6 +53,8 @@ export function useVirtualGrid(layout: GridLayout): VirtualGrid {
       resized.observe(document.documentElement);
       window.addEventListener('scroll', onScroll, { passive: true });
       window.addEventListener('resize', measure);
+      // Now, while React commits: the first cards render before the browser paints, not a frame later.
+      measure();
       return () => {
         resized.disconnect();
         window.removeEventListener('scroll', onScroll);
