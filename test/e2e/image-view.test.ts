@@ -2,50 +2,23 @@
  * The image view in a real Chromium against the real services (see harness.ts): zoom and pan of the
  * full image, the model's heatmap computed in a real model process, and the view at 125 % and 150 %.
  */
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/api/contract';
-import { createApiHandlers, type ApiHandlers } from '../../src/main/api-handlers';
 import { importFolders } from '../../src/main/importer/import-folders';
-import { JobRunner } from '../../src/main/jobs/job-runner';
-import { openLibrary, type Library } from '../../src/main/library';
 import { activeModel } from '../../src/main/model/registry';
 import { resourcePaths } from '../../src/main/resources';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { SCREENSHOT_DIR } from './harness';
+import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
 
-let dataDir: string;
-let library: Library;
-let harness: Harness;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-image-'));
-  library = openLibrary(dataDir);
+const app = useAppOnLibrary(async (library) => {
   await importFolders(library, { folders: [HAM_FIXTURES], patient: 'P-0001', study: 'Visit', actor: 'e2e' });
   await rankCurrent(library);
-  harness = await startHarness(library);
-}, 180_000);
-
-afterAll(async () => {
-  await harness?.close();
-  library?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
-function handlers(): ApiHandlers {
-  const resources = resourcePaths();
-  return createApiHandlers({
-    library,
-    jobs: new JobRunner(library, resources, 'dr-test', () => undefined),
-    choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
-    user: 'dr-test',
-    defaultModelDir: resources.defaultModelDir,
-  });
-}
 
 /** The little of a canvas element the page-side code uses (the tests compile without the DOM's types). */
 interface Canvas {
@@ -57,7 +30,7 @@ interface Canvas {
 }
 
 const imageIdOf = (name: string): number =>
-  library.db.prepare('SELECT id FROM images WHERE original_name = ?').pluck().get(name) as number;
+  app.library().db.prepare('SELECT id FROM images WHERE original_name = ?').pluck().get(name) as number;
 
 /** Opens `name` from the queue; resolves once its details (and so the label keys) are there. */
 async function openImage(page: Page, name: string): Promise<Locator> {
@@ -90,7 +63,9 @@ async function photoPointAt(page: Page, point: { x: number; y: number }): Promis
 
 describe('image view', () => {
   it('zooms around the cursor with the wheel, pans by dragging, and steps with + − 0 and the buttons', async () => {
-    const { page, errors } = await harness.openApp(handlers(), { viewport: { width: 1280, height: 860 } });
+    const { page, errors } = await app
+      .harness()
+      .openApp(apiHandlersFor(app.library()), { viewport: { width: 1280, height: 860 } });
     const name = 'ISIC_0024307.jpg';
     const dialog = await openImage(page, name);
     const photo = page.getByAltText('The photograph');
@@ -141,13 +116,15 @@ describe('image view', () => {
     await expect.poll(() => zoomLevel(page)).toBe(fitLevel);
 
     // None of these keys labeled the image.
-    expect(library.labels.history(imageIdOf(name))).toEqual([]);
+    expect(app.library().labels.history(imageIdOf(name))).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it('draws the active model’s heatmap on demand over the image, following zoom and pan', async () => {
-    const { page, errors } = await harness.openApp(handlers(), { viewport: { width: 1280, height: 860 } });
+    const { page, errors } = await app
+      .harness()
+      .openApp(apiHandlersFor(app.library()), { viewport: { width: 1280, height: 860 } });
     const asked: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/image%3Aexplain') || request.url().includes('/image:explain'))
@@ -163,7 +140,7 @@ describe('image view', () => {
     expect(asked).toHaveLength(1);
     const photo = page.getByAltText('The photograph');
     expect(await box(heatmap)).toEqual(await box(photo));
-    const model = activeModel(library, resourcePaths().defaultModelDir).record.version;
+    const model = activeModel(app.library(), resourcePaths().defaultModelDir).record.version;
     const legend = await dialog.getByTestId('heatmap-legend').textContent();
     expect(legend).toContain(`model ${model}`);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'image-heatmap.png') });
@@ -221,18 +198,20 @@ describe('image view', () => {
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => asked.length, { timeout: 30_000 }).toBe(3);
     await expect.poll(() => heatmap.count(), { timeout: 30_000 }).toBe(1);
-    expect(library.labels.history(imageIdOf(name))).toEqual([]);
+    expect(app.library().labels.history(imageIdOf(name))).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   });
 
   it('says which image has no heatmap when its file cannot be read, and offers a retry', async () => {
-    const { page } = await harness.openApp(handlers(), { viewport: { width: 1280, height: 860 } });
+    const { page } = await app
+      .harness()
+      .openApp(apiHandlersFor(app.library()), { viewport: { width: 1280, height: 860 } });
     const name = 'ISIC_0024308.jpg';
-    const image = library.images.byId(imageIdOf(name));
+    const image = app.library().images.byId(imageIdOf(name));
     if (!image) throw new Error(`${name} is not in the library`);
-    const stored = library.store.originalPath(image.sha256, image.format);
-    const saved = join(dataDir, 'saved.jpg');
+    const stored = app.library().store.originalPath(image.sha256, image.format);
+    const saved = join(app.dataDir(), 'saved.jpg');
     copyFileSync(stored, saved);
     try {
       const dialog = await openImage(page, name);
@@ -255,7 +234,7 @@ describe('image view', () => {
   for (const zoom of [1.25, 1.5]) {
     it(`is usable at ${zoom * 100} % zoom: nothing clipped, no sideways scrolling, keys and buttons work`, async () => {
       // The app's window (1280 × 860) at this zoom: fewer, larger CSS pixels.
-      const { page, errors } = await harness.openApp(handlers(), {
+      const { page, errors } = await app.harness().openApp(apiHandlersFor(app.library()), {
         viewport: { width: Math.round(1280 / zoom), height: Math.round(860 / zoom) },
         deviceScaleFactor: zoom,
       });
@@ -331,7 +310,7 @@ describe('image view', () => {
       await page.screenshot({ path: join(SCREENSHOT_DIR, `image-${zoom * 100}.png`) });
 
       await page.keyboard.press('n');
-      await expect.poll(() => library.labels.current(imageIdOf(name))?.melanoma).toBe(false);
+      await expect.poll(() => app.library().labels.current(imageIdOf(name))?.melanoma).toBe(false);
       await dialog.getByRole('button', { name: 'Zoom in (+)' }).click();
       await expect.poll(() => zoomLevel(page)).toBeGreaterThan(0);
       expect(errors).toEqual([]);

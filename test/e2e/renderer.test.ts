@@ -5,26 +5,16 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiChannels } from '../../src/api/channels';
-import { createApiHandlers, type ApiContext } from '../../src/main/api-handlers';
-import { JobRunner } from '../../src/main/jobs/job-runner';
-import { resourcePaths } from '../../src/main/resources';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
 import type { JobEvent } from '../../src/api/jobs';
-import { openLibrary, type Library } from '../../src/main/library';
-import { SCREENSHOT_DIR as screenshotDir, startHarness, type Harness } from './harness';
+import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
+import { SCREENSHOT_DIR as screenshotDir, type Harness } from './harness';
 
-let dataDir: string;
-let library: Library;
-let harness: Harness;
-const openApp: Harness['openApp'] = (handlers, options) => harness.openApp(handlers, options);
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-library-'));
-  library = openLibrary(dataDir);
+const app = useAppOnLibrary(async (library) => {
   await importFolders(library, {
     folders: [HAM_FIXTURES],
     patient: 'P-0001',
@@ -38,34 +28,17 @@ beforeAll(async () => {
     .get() as number;
   library.labels.add({ imageId: labeledImage, melanoma: false, diagnosis: 'nv', labeledBy: 'e2e test' });
   await rankCurrent(library);
-  harness = await startHarness(library);
-}, 180_000);
-
-afterAll(async () => {
-  await harness?.close();
-  library?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
-
-const apiContext = (
-  emit: (event: JobEvent) => void = () => undefined,
-  folders: string[] = [],
-): ApiContext => ({
-  library,
-  jobs: new JobRunner(library, resourcePaths(), 'dr-test', emit),
-  choose: { folders: () => Promise.resolve(folders), manifest: () => Promise.resolve(null) },
-  user: 'dr-test',
-  defaultModelDir: resourcePaths().defaultModelDir,
-});
+const openApp: Harness['openApp'] = (handlers, options) => app.harness().openApp(handlers, options);
 
 describe('renderer', () => {
   it('has a loopback bridge that refuses calls, events and images without the page token', async () => {
-    expect(new URL(harness.url).hostname).toBe('127.0.0.1');
-    const { page } = await openApp(createApiHandlers(apiContext()));
+    expect(new URL(app.harness().url).hostname).toBe('127.0.0.1');
+    const { page } = await openApp(apiHandlersFor(app.library()));
     const channel = apiChannels.libraryInfo;
     const tokens: Record<string, string>[] = [{}, { 'x-bridge-token': 'not-the-token' }];
     for (const headers of tokens) {
-      const call = await fetch(new URL(`__bridge/call/${channel}`, harness.url), {
+      const call = await fetch(new URL(`__bridge/call/${channel}`, app.harness().url), {
         method: 'POST',
         headers,
         body: '{}',
@@ -73,24 +46,24 @@ describe('renderer', () => {
       expect(call.status).toBe(403);
     }
     for (const path of ['__bridge/events', '__images/thumb/1?token=guess']) {
-      expect((await fetch(new URL(path, harness.url))).status).toBe(403);
+      expect((await fetch(new URL(path, app.harness().url))).status).toBe(403);
     }
     await page.context().close();
   });
 
   it('bundles a preload that requires nothing but electron, as a sandboxed preload must', () => {
-    const preload = readFileSync(join(harness.outDir, 'preload/index.js'), 'utf8');
+    const preload = readFileSync(join(app.harness().outDir, 'preload/index.js'), 'utf8');
     const required = [...preload.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
     expect(required).toEqual(['electron']);
   });
 
   it('shows the open library: its folder, schema version and counts', async () => {
-    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    const { page, errors } = await openApp(apiHandlersFor(app.library()));
     await page.getByRole('tab', { name: 'Library' }).click();
-    const info = library.info();
+    const info = app.library().info();
 
     await expect.poll(() => page.getByTestId('data-dir').textContent()).toBe(info.dataDir);
-    expect(info.dataDir).toBe(resolve(dataDir));
+    expect(info.dataDir).toBe(resolve(app.dataDir()));
     expect(await page.getByTestId('count-images').textContent()).toBe('4');
     expect(await page.getByTestId('count-labeled-images').textContent()).toBe('1');
     expect(await page.getByTestId('count-patients').textContent()).toBe('1');
@@ -105,7 +78,7 @@ describe('renderer', () => {
 
   it('shows an error, and recovers on retry, when the main process fails', async () => {
     let failing = true;
-    const handlers = createApiHandlers(apiContext());
+    const handlers = apiHandlersFor(app.library());
     const { page } = await openApp({
       ...handlers,
       libraryInfo: (request) => {
@@ -127,17 +100,18 @@ describe('renderer', () => {
   });
 
   it('shows the ranked queue with thumbnails, probabilities, flags and labels; "label next" hides labeled images', async () => {
-    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    const { page, errors } = await openApp(apiHandlersFor(app.library()));
     const entries = page.getByTestId('queue-entry');
     await expect.poll(() => entries.count()).toBe(4);
     const probabilities = await page.getByTestId('probability').allTextContents();
     const values = probabilities.map((p) => Number.parseFloat(p));
     expect(values).toEqual([...values].sort((a, b) => b - a));
-    const model = library.models.active()!;
+    const model = app.library().models.active()!;
     expect(await page.getByTestId('queue-model').textContent()).toContain(model.version);
     expect(await page.getByText('Not melanoma (nv)').count()).toBe(1);
-    const suspicious = library.db
-      .prepare('SELECT count(*) FROM predictions WHERE model_id = ? AND probability >= ?')
+    const suspicious = app
+      .library()
+      .db.prepare('SELECT count(*) FROM predictions WHERE model_id = ? AND probability >= ?')
       .pluck()
       .get(model.id, model.threshold) as number;
     expect(await page.getByText('Suspicious', { exact: true }).count()).toBe(suspicious);
@@ -170,7 +144,7 @@ describe('renderer', () => {
   });
 
   it('opens an image and labels it from the keyboard, saved at once, with undo and next', async () => {
-    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    const { page, errors } = await openApp(apiHandlersFor(app.library()));
     const entries = page.getByTestId('queue-entry');
     await expect.poll(() => entries.count()).toBe(4);
     // The most suspicious image nobody has labeled yet; where it stands depends on the model.
@@ -193,7 +167,7 @@ describe('renderer', () => {
     await expect.poll(() => history.textContent()).toContain('Melanoma (mel)');
     await page.keyboard.press('h');
     await expect.poll(() => history.textContent()).toContain('Melanoma (mel), histopathology');
-    expect(library.labels.current(imageId)).toMatchObject({
+    expect(app.library().labels.current(imageId)).toMatchObject({
       melanoma: true,
       diagnosis: 'mel',
       confirmedBy: 'histopathology',
@@ -202,8 +176,8 @@ describe('renderer', () => {
     await page.screenshot({ path: join(screenshotDir, 'image.png') });
 
     await page.keyboard.press('u');
-    await expect.poll(() => library.labels.current(imageId)?.confirmedBy).toBeNull();
-    expect(library.labels.history(imageId)).toHaveLength(3);
+    await expect.poll(() => app.library().labels.current(imageId)?.confirmedBy).toBeNull();
+    expect(app.library().labels.history(imageId)).toHaveLength(3);
 
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => dialog.getByText(`Image ${rank + 1} of 4`).count()).toBe(1);
@@ -221,7 +195,9 @@ describe('renderer', () => {
     }
     writeFileSync(join(folder, 'notes.jpg'), 'not a photograph');
     let forward: (event: JobEvent) => void = () => undefined;
-    const { page, errors, emit } = await openApp(createApiHandlers(apiContext((e) => forward(e), [folder])));
+    const { page, errors, emit } = await openApp(
+      apiHandlersFor(app.library(), { emit: (e) => forward(e), folders: [folder] }),
+    );
     forward = emit;
 
     await page.getByRole('tab', { name: 'Import' }).click();
@@ -244,9 +220,9 @@ describe('renderer', () => {
 
   it('shows the model report, retrains with progress and a decision beside the parent, and rolls back', async () => {
     let forward: (event: JobEvent) => void = () => undefined;
-    const { page, errors, emit } = await openApp(createApiHandlers(apiContext((e) => forward(e))));
+    const { page, errors, emit } = await openApp(apiHandlersFor(app.library(), { emit: (e) => forward(e) }));
     forward = emit;
-    const before = library.models.active()!.version;
+    const before = app.library().models.active()!.version;
 
     await page.getByRole('tab', { name: 'Model' }).click();
     const report = page.getByTestId('model-report');
@@ -267,7 +243,7 @@ describe('renderer', () => {
 
     const versions = page.getByRole('table', { name: 'Model versions' });
     await expect.poll(() => versions.getByRole('row').count()).toBe(3);
-    if (library.models.active()!.version !== before) {
+    if (app.library().models.active()!.version !== before) {
       await versions
         .getByRole('row', { name: new RegExp(before) })
         .getByRole('button', { name: 'Roll back to this' })
@@ -278,13 +254,13 @@ describe('renderer', () => {
         })
         .toBe(1);
     }
-    expect(library.models.active()!.version).toBe(before);
+    expect(app.library().models.active()!.version).toBe(before);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 240_000);
 
   it('changes settings with main validating each, and switches to the dark theme', async () => {
-    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    const { page, errors } = await openApp(apiHandlersFor(app.library()));
     await page.getByRole('tab', { name: 'Settings' }).click();
     const sensitivity = page.getByLabel('Target sensitivity', { exact: true });
     await sensitivity.fill('0.3');
@@ -292,13 +268,13 @@ describe('renderer', () => {
     await expect
       .poll(() => page.getByText('targetSensitivity must be a number from 0.5 to 0.999').count())
       .toBe(1);
-    expect(library.settings.get('targetSensitivity')).toBe(0.95);
+    expect(app.library().settings.get('targetSensitivity')).toBe(0.95);
     await sensitivity.fill('0.97');
     await sensitivity.blur();
-    await expect.poll(() => library.settings.get('targetSensitivity')).toBe(0.97);
+    await expect.poll(() => app.library().settings.get('targetSensitivity')).toBe(0.97);
     // The library has it as soon as main saved it; the field clears its error when the answer arrives.
     await expect.poll(() => page.getByText(/must be a number/).count()).toBe(0);
-    library.settings.set('targetSensitivity', 0.95);
+    app.library().settings.set('targetSensitivity', 0.95);
 
     await page.getByRole('button', { name: 'Dark theme' }).click();
     await page.getByRole('tab', { name: 'Triage queue' }).click();
@@ -312,7 +288,7 @@ describe('renderer', () => {
   });
 
   it('lists patients with their counts, adds one and renames it', async () => {
-    const { page, errors } = await openApp(createApiHandlers(apiContext()));
+    const { page, errors } = await openApp(apiHandlersFor(app.library()));
     await page.getByRole('tab', { name: 'Patients' }).click();
     const patients = page.getByRole('table', { name: 'Patients' });
     await expect.poll(() => patients.getByRole('row', { name: /P-0001/ }).count()).toBe(1);
@@ -323,7 +299,12 @@ describe('renderer', () => {
     await page.getByLabel('New name for P-0100').fill('P-0101');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => patients.getByRole('row', { name: /P-0101/ }).count()).toBe(1);
-    expect(library.patients.listPatients().map((p) => p.code)).toContain('P-0101');
+    expect(
+      app
+        .library()
+        .patients.listPatients()
+        .map((p) => p.code),
+    ).toContain('P-0101');
     await patients.getByRole('row', { name: /P-0001/ }).click();
     await expect
       .poll(() =>

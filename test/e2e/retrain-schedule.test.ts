@@ -2,36 +2,17 @@
  * The retraining schedule on the settings screen, in a real Chromium against the real services: main
  * validates each change, and the screen shows the last scheduled run and the next.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandlers } from '../../src/main/api-handlers';
-import { JobRunner } from '../../src/main/jobs/job-runner';
-import { openLibrary, type Library } from '../../src/main/library';
-import { resourcePaths } from '../../src/main/resources';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { SCREENSHOT_DIR } from './harness';
+import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
 
-let dataDir: string;
-let library: Library;
-let harness: Harness;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-schedule-'));
-  library = openLibrary(dataDir);
-  harness = await startHarness(library);
-}, 180_000);
-
-afterAll(async () => {
-  await harness?.close();
-  library?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+const app = useAppOnLibrary();
 
 describe('the retraining schedule on the settings screen', () => {
   it('is set up there, refuses what main refuses, and shows the last run and the next', async () => {
     const lastRunAt = '2030-01-07T04:00:00.000Z';
-    library.retrainSchedule.write({
+    app.library().retrainSchedule.write({
       plan: 'daily 02:00',
       since: lastRunAt,
       lastRun: {
@@ -45,16 +26,7 @@ describe('the retraining schedule on the settings screen', () => {
         },
       },
     });
-    const resources = resourcePaths();
-    const { page, errors } = await harness.openApp(
-      createApiHandlers({
-        library,
-        jobs: new JobRunner(library, resources, 'dr-test', () => undefined),
-        choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
-        user: 'dr-test',
-        defaultModelDir: resources.defaultModelDir,
-      }),
-    );
+    const { page, errors } = await app.harness().openApp(apiHandlersFor(app.library()));
     await page.getByRole('tab', { name: 'Settings' }).click();
     const status = page.getByTestId('retrain-schedule-status');
     await expect.poll(() => status.textContent()).toMatch(/Scheduled retraining is off\. 0 of 20 images/);
@@ -64,14 +36,14 @@ describe('the retraining schedule on the settings screen', () => {
 
     await page.getByRole('combobox', { name: 'Retrain' }).click();
     await page.getByRole('option', { name: 'Every week' }).click();
-    await expect.poll(() => library.settings.get('retrainSchedule')).toBe('weekly');
+    await expect.poll(() => app.library().settings.get('retrainSchedule')).toBe('weekly');
     await page.getByRole('combobox', { name: 'On' }).click();
     await page.getByRole('option', { name: 'Friday' }).click();
-    await expect.poll(() => library.settings.get('retrainWeekday')).toBe('friday');
+    await expect.poll(() => app.library().settings.get('retrainWeekday')).toBe('friday');
     const time = page.getByLabel('Retraining time');
     await time.fill('03:15');
     await time.blur();
-    await expect.poll(() => library.settings.get('retrainTime')).toBe('03:15');
+    await expect.poll(() => app.library().settings.get('retrainTime')).toBe('03:15');
     // The next run is a Friday at 03:15 local time (the page and the test share the machine's zone).
     await expect.poll(() => status.textContent()).toMatch(/^Next: Fri.*03:15/);
 
@@ -81,10 +53,10 @@ describe('the retraining schedule on the settings screen', () => {
     await expect
       .poll(() => page.getByText('retrainMinNewLabels must be a number from 1 to 100000').count())
       .toBe(1);
-    expect(library.settings.get('retrainMinNewLabels')).toBe(20);
+    expect(app.library().settings.get('retrainMinNewLabels')).toBe(20);
     await needed.fill('5');
     await needed.blur();
-    await expect.poll(() => library.settings.get('retrainMinNewLabels')).toBe(5);
+    await expect.poll(() => app.library().settings.get('retrainMinNewLabels')).toBe(5);
     await expect.poll(() => status.textContent()).toMatch(/0 of 5 images labeled/);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'settings-schedule.png'), fullPage: true });
     expect(errors.filter((e) => !e.includes('retrainMinNewLabels must be'))).toEqual([]);
