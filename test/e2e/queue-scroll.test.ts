@@ -3,76 +3,47 @@
  * (see harness.ts): only the cards in view are in the DOM, pages arrive as the queue scrolls, and the
  * last image can be reached, opened and stepped through from the keyboard.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandlers, type ApiHandlers } from '../../src/main/api-handlers';
+import { describe, expect, it } from 'vitest';
 import { importFolders } from '../../src/main/importer/import-folders';
-import { JobRunner } from '../../src/main/jobs/job-runner';
-import { openLibrary, type Library } from '../../src/main/library';
+import type { Library } from '../../src/main/library';
 import type { QueueFilter } from '../../src/main/library/predictions';
 import { readTrainingSet } from '../../src/main/model/training-set';
 import { resourcePaths } from '../../src/main/resources';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { fillLibrary } from '../helpers/large-library';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
-import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
+import { SCREENSHOT_DIR, type AppPage } from './harness';
 
 /** Far more cards than fit in a window: 1,000 rows of 3 to 5 at the test's 1100 × 700 px. */
 const ADDED = 3000;
 /** What a window of rows (a few in view, two above and two below) can hold at five columns. */
 const MOST_CARDS_IN_DOM = 60;
 
-const resources = resourcePaths();
-let dataDir: string;
-let library: Library;
-let harness: Harness;
 let total = 0;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'triage-e2e-queue-'));
-  library = openLibrary(dataDir);
-  await importFolders(library, { folders: [HAM_FIXTURES], patient: 'P-0000', study: 'Visit', actor: 'e2e' });
-  const shipped = readTrainingSet(resources.trainingSetDir);
-  fillLibrary(library, {
+const app = useAppOnLibrary(async (empty) => {
+  await importFolders(empty, { folders: [HAM_FIXTURES], patient: 'P-0000', study: 'Visit', actor: 'e2e' });
+  const imported = empty.db.prepare('SELECT id FROM images').pluck().all() as number[];
+  fillLibrary(empty, {
     count: ADDED,
-    embeddings: shipped,
-    filesOf: library.db
-      .prepare('SELECT id FROM images')
-      .pluck()
-      .all()
-      .map((id) => library.images.byId(id as number)!),
+    embeddings: readTrainingSet(resourcePaths().trainingSetDir),
+    filesOf: imported.map((id) => empty.images.byId(id)!),
     patients: 30,
     labelEvery: 10,
   });
   // The real model embeds the four imported photographs and scores every image.
-  await rankCurrent(library);
-  total = library.info().images;
-  harness = await startHarness(library);
-}, 300_000);
-
-afterAll(async () => {
-  await harness?.close();
-  library?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rankCurrent(empty);
+  total = empty.info().images;
 });
-
-function handlers(): ApiHandlers {
-  return createApiHandlers({
-    library,
-    jobs: new JobRunner(library, resources, 'dr-test', () => undefined),
-    choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
-    user: 'dr-test',
-    defaultModelDir: resources.defaultModelDir,
-  });
-}
+const library = (): Library => app.library();
+const openApp = (): Promise<AppPage> => app.harness().openApp(apiHandlersFor(library()));
 
 /** The image at `index` of the queue, asked of the library directly. */
 function imageAt(index: number, filter: QueueFilter & { order: 'probability' | 'uncertainty' }): number {
-  const model = library.models.active()!;
-  const [entry] = library.predictions.queue({
+  const model = library().models.active()!;
+  const [entry] = library().predictions.queue({
     ...filter,
     modelId: model.id,
     threshold: model.threshold,
@@ -105,7 +76,7 @@ async function scrollTo(page: Page, fraction: number): Promise<void> {
 
 describe('the queue of a long list', () => {
   it('keeps only the cards in view in the DOM, and scrolls to the very last image', async () => {
-    const { page, errors } = await harness.openApp(handlers());
+    const { page, errors } = await openApp();
     const model = page.getByTestId('queue-model');
     await expect.poll(() => model.textContent(), { timeout: 30_000 }).toContain(`${total} image(s)`);
     const entries = page.getByTestId('queue-entry');
@@ -153,7 +124,7 @@ describe('the queue of a long list', () => {
   });
 
   it('opens the last image from the keyboard and steps back across a page boundary', async () => {
-    const { page, errors } = await harness.openApp(handlers());
+    const { page, errors } = await openApp();
     await expect.poll(() => page.getByTestId('queue-entry').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await scrollTo(page, 1);
     const last = page.locator(`[data-testid="queue-entry"][aria-posinset="${total}"]`);
@@ -168,7 +139,7 @@ describe('the queue of a long list', () => {
       await expect.poll(() => dialog.getByText(`Image ${total - step} of ${total}`).count()).toBe(1);
     }
     const shown = imageAt(total - 6, { order: 'probability' });
-    const fileName = library.images.byId(shown)!.originalName;
+    const fileName = library().images.byId(shown)!.originalName;
     await expect.poll(() => dialog.textContent(), { timeout: 10_000 }).toContain(fileName);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
@@ -177,14 +148,14 @@ describe('the queue of a long list', () => {
   });
 
   it('filters by a patient and one of their studies, listed when first needed', async () => {
-    const { page, errors } = await harness.openApp(handlers());
+    const { page, errors } = await openApp();
     const model = page.getByTestId('queue-model');
     await expect.poll(() => model.textContent(), { timeout: 30_000 }).toContain(`${total} image(s)`);
     await page.getByRole('combobox', { name: 'Patient' }).click();
     await page.getByRole('option', { name: 'P-0007' }).click();
     const count = (sql: string, ...values: unknown[]): number =>
-      library.db
-        .prepare(sql)
+      library()
+        .db.prepare(sql)
         .pluck()
         .get(...values) as number;
     const ofPatient = count(
@@ -206,12 +177,12 @@ describe('the queue of a long list', () => {
   });
 
   it('starts afresh from the top when the order changes, with only the unlabeled images', async () => {
-    const { page, errors } = await harness.openApp(handlers());
+    const { page, errors } = await openApp();
     await expect.poll(() => page.getByTestId('queue-entry').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await scrollTo(page, 0.5);
     await expect.poll(async () => (await placesInDom(page))[0] ?? 0).toBeGreaterThan(1);
     await page.getByRole('button', { name: 'Label next' }).click();
-    const unlabeled = total - library.info().labeledImages;
+    const unlabeled = total - library().info().labeledImages;
     await expect
       .poll(() => page.getByTestId('queue-model').textContent(), { timeout: 30_000 })
       .toContain(`${unlabeled} image(s)`);
