@@ -1,17 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { createApiHandlers } from '../src/main/api-handlers';
+import type { Page } from 'playwright-core';
 import { importFolders } from '../src/main/importer/import-folders';
-import { JobRunner } from '../src/main/jobs/job-runner';
 import { openLibrary, type Library } from '../src/main/library';
 import type { QueueOptions } from '../src/main/library/predictions';
 import { queuePlan } from '../src/main/library/queue';
 import { readTrainingSet } from '../src/main/model/training-set';
 import { resourcePaths } from '../src/main/resources';
 import { rankCurrent } from '../src/main/triage/model-session';
-import { startHarness } from '../test/e2e/harness';
+import { apiHandlersFor, startHarness } from '../test/e2e/harness';
 import { fillLibrary } from '../test/helpers/large-library';
 
 /**
@@ -39,18 +37,9 @@ async function main(): Promise<number> {
     await buildLibrary(library);
     printQueries(library);
 
-    definePageNameHelper();
     const harness = await startHarness(library);
     try {
-      const resources = resourcePaths();
-      const handlers = (): ReturnType<typeof createApiHandlers> =>
-        createApiHandlers({
-          library,
-          jobs: new JobRunner(library, resources, 'bench', () => undefined),
-          choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
-          user: 'bench',
-          defaultModelDir: resources.defaultModelDir,
-        });
+      const handlers = (): ReturnType<typeof apiHandlersFor> => apiHandlersFor(library, { user: 'bench' });
       const firstPages: number[] = [];
       for (let load = 1; load <= LOADS; load++) {
         const { page, errors } = await harness.openApp(handlers(), { viewport: VIEWPORT });
@@ -103,26 +92,6 @@ async function main(): Promise<number> {
     library.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/**
- * tsx compiles with esbuild's keepNames, which wraps functions in calls to a module-level `__name`
- * helper; functions Playwright sends to the page (the harness's window.api, the measurements here)
- * then fail there with "__name is not defined". Vitest, which runs the e2e tests, does not do this.
- * Every browser context gets the helper before any other script.
- */
-function definePageNameHelper(): void {
-  const launch = chromium.launch.bind(chromium);
-  chromium.launch = async (options) => {
-    const browser = await launch(options);
-    const newContext = browser.newContext.bind(browser);
-    browser.newContext = async (contextOptions) => {
-      const context = await newContext(contextOptions);
-      await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
-      return context;
-    };
-    return browser;
-  };
 }
 
 /** Four photographs imported, the rest of the 100,000 rows beside them, everything scored by the real model. */

@@ -1,17 +1,15 @@
 /**
  * One test file's app: a real library in a temporary folder, prepared by the file (imports, labels,
- * ranking), and the harness serving the renderer on it; and the real API handlers over that library.
+ * ranking), and the harness serving the renderer on it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { JobEvent } from '../../src/api/jobs';
-import { createApiHandlers, type ApiHandlers } from '../../src/main/api-handlers';
-import { JobRunner } from '../../src/main/jobs/job-runner';
 import { openLibrary, type Library } from '../../src/main/library';
-import { resourcePaths } from '../../src/main/resources';
 import { startHarness, type Harness } from './harness';
+
+export { apiHandlersFor } from './harness';
 
 export interface AppOnLibrary {
   library(): Library;
@@ -45,19 +43,4 @@ export function useAppOnLibrary(
     harness: () => ready(harness, 'harness'),
     dataDir: () => dataDir,
   };
-}
-
-/** The app's API handlers on `library`, as main wires them; the folder dialog answers `folders`. */
-export function apiHandlersFor(
-  library: Library,
-  options: { emit?: (event: JobEvent) => void; folders?: string[] } = {},
-): ApiHandlers {
-  const resources = resourcePaths();
-  return createApiHandlers({
-    library,
-    jobs: new JobRunner(library, resources, 'dr-test', options.emit ?? (() => undefined)),
-    choose: { folders: () => Promise.resolve(options.folders ?? []), manifest: () => Promise.resolve(null) },
-    user: 'dr-test',
-    defaultModelDir: resources.defaultModelDir,
-  });
 }

@@ -16,7 +16,9 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import { preview, type PreviewServer } from 'vite';
 import { apiChannels } from '../../src/api/channels';
 import type { JobEvent } from '../../src/api/jobs';
-import { createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
+import { createApiHandlers, createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
+import { JobRunner } from '../../src/main/jobs/job-runner';
+import { resourcePaths } from '../../src/main/resources';
 import { IMAGE_SCHEME, serveImage } from '../../src/main/image-protocol';
 import type { Library } from '../../src/main/library';
 
@@ -140,6 +142,9 @@ async function openApp(
     session.streams.forEach((stream) => stream.end());
     sessions.delete(token);
   });
+  // tsx (the benchmark runs under it) compiles with esbuild's keepNames, which wraps functions in a
+  // module-level `__name` helper; functions sent to the page would then fail there without it.
+  await context.addInitScript({ content: 'globalThis.__name = (target) => target;' });
   await context.addInitScript(installBridgedApi, {
     channels: apiChannels,
     token,
@@ -255,4 +260,19 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+}
+
+/** The app's API handlers on `library`, as main wires them; the folder dialog answers `folders`. */
+export function apiHandlersFor(
+  library: Library,
+  options: { emit?: (event: JobEvent) => void; folders?: string[]; user?: string } = {},
+): ApiHandlers {
+  const resources = resourcePaths();
+  return createApiHandlers({
+    library,
+    jobs: new JobRunner(library, resources, options.user ?? 'dr-test', options.emit ?? (() => undefined)),
+    choose: { folders: () => Promise.resolve(options.folders ?? []), manifest: () => Promise.resolve(null) },
+    user: options.user ?? 'dr-test',
+    defaultModelDir: resources.defaultModelDir,
+  });
 }
