@@ -63,6 +63,8 @@ describe('the packed app', () => {
       ],
       directories: { ...real.directories, output: path.join(work, 'release') },
       electronDist: fakeElectron,
+      // The stand-in binary has no fuse wire to flip; packaging-config.test.ts checks the fuses asked for.
+      electronFuses: null,
       beforePack: null,
       afterPack: null,
     };
