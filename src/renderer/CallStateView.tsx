@@ -25,19 +25,28 @@ export function CallStateView<T>({
       );
     case 'error':
       return (
-        <Alert
-          severity="error"
-          action={
-            <Button color="inherit" size="small" onClick={reload}>
-              Retry
-            </Button>
-          }
-        >
+        <RetryAlert onRetry={reload}>
           <AlertTitle>{errorTitle}</AlertTitle>
           {state.message}
-        </Alert>
+        </RetryAlert>
       );
     case 'ok':
       return <>{children(state.data)}</>;
   }
+}
+
+/** An error with a Retry button: what every screen shows when a call to main failed. */
+export function RetryAlert({ onRetry, children }: { onRetry: () => void; children: ReactNode }): JSX.Element {
+  return (
+    <Alert
+      severity="error"
+      action={
+        <Button color="inherit" size="small" onClick={onRetry}>
+          Retry
+        </Button>
+      }
+    >
+      {children}
+    </Alert>
+  );
 }

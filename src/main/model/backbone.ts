@@ -84,12 +84,14 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
   const beforePool = pool.inboundNodes[0]?.inboundLayers[0]?.name;
   const last = model.layers.at(-1)?.name;
   if (!beforePool || !last) throw new Error(`${dir}: the model has no layer before ${pool.name}`);
-  const embedder = top?.manifest.testTransforms
-    ? averagedEmbedder(model, top.manifest.cut, pool.name, top.manifest.testTransforms)
-    : fusedForward(model, pool.name);
-  const mapper = top?.manifest.testTransforms
-    ? averagedMap(model, top.manifest.cut, beforePool, top.manifest.testTransforms)
+  const transforms = top?.manifest.testTransforms;
+  const mapper = transforms
+    ? averagedMap(model, top.manifest.cut, beforePool, transforms)
     : fusedForward(model, beforePool);
+  // Averaged over transforms, the embedding is the averaged map's global average, as the pool layer computes.
+  const embedder = transforms
+    ? (input: tf.Tensor4D) => tf.tidy(() => tf.mean(mapper(input), [1, 2]))
+    : fusedForward(model, pool.name);
   const classifier = fusedForward(model, last);
   const classes = model.outputs[0]?.shape[1];
   const embeddingShape = (pool.output as tf.SymbolicTensor).shape;
@@ -134,31 +136,10 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
 }
 
 /**
- * The embedding averaged over flips and turns of the activations at the cut: the frozen part runs once,
- * the top once per transform, so the image still has one embedding, as the head was trained on.
- */
-function averagedEmbedder(
-  model: tf.LayersModel,
-  cut: string,
-  pool: string,
-  transforms: readonly number[],
-): (input: tf.Tensor4D) => tf.Tensor {
-  const toCut = fusedForward(model, cut);
-  const fromCut = fusedForward(model, pool, cut);
-  return (input) =>
-    tf.tidy(() => {
-      const atCut = toCut(input) as tf.Tensor4D;
-      const copies = tf.concat(transforms.map((t) => dihedralTensor(atCut, t)));
-      const embedded = fromCut(copies);
-      const [n] = atCut.shape;
-      return tf.mean(tf.reshape(embedded, [transforms.length, n, -1]), 0);
-    });
-}
-
-/**
- * The feature map whose global average is averagedEmbedder's embedding: each transform's map turned
- * back to the image's own orientation, then averaged, so a class-activation map of it points at the
- * regions the averaged embedding was scored on.
+ * The feature map averaged over flips and turns of the activations at the cut: the frozen part runs once,
+ * the top once per transform (in one batch), and each transform's map is turned back to the image's own
+ * orientation before averaging, so a class-activation map of it points at the regions the averaged
+ * embedding (its global average) was scored on.
  */
 function averagedMap(
   model: tf.LayersModel,
@@ -171,10 +152,10 @@ function averagedMap(
   return (input) =>
     tf.tidy(() => {
       const atCut = toCut(input) as tf.Tensor4D;
-      const maps = transforms.map((t) =>
-        dihedralTensor(fromCut(dihedralTensor(atCut, t)) as tf.Tensor4D, inverseDihedral(t)),
-      );
-      return tf.div(tf.addN(maps), transforms.length);
+      const copies = fromCut(tf.concat(transforms.map((t) => dihedralTensor(atCut, t)))) as tf.Tensor4D;
+      const maps = tf.split(copies, transforms.length);
+      const turnedBack = transforms.map((t, i) => dihedralTensor(maps[i] as tf.Tensor4D, inverseDihedral(t)));
+      return tf.div(tf.addN(turnedBack), transforms.length);
     });
 }
 

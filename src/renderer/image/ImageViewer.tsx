@@ -1,10 +1,11 @@
-import { Alert, Box, Button, CircularProgress, Stack, ToggleButton, Typography } from '@mui/material';
+import { Box, Button, CircularProgress, Stack, ToggleButton, Typography } from '@mui/material';
 import { useEffect, useState, type JSX } from 'react';
 import { HeatmapCanvas, HeatmapLegend } from './HeatmapLayer';
 import { shortcutKey } from './shortcuts';
 import { useExplanation } from './useExplanation';
 import { useZoomPan } from './useZoomPan';
 import { ZOOM_STEP } from './zoom';
+import { RetryAlert } from '../CallStateView';
 
 /**
  * The photograph at full resolution with zoom (wheel around the cursor, + and −, 0 to fit), pan (drag)
@@ -114,16 +115,7 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
       </Box>
       {heatmapOn && map && <HeatmapLegend explanation={map} />}
       {explanation.state?.status === 'error' && (
-        <Alert
-          severity="error"
-          action={
-            <Button color="inherit" size="small" onClick={explanation.retry}>
-              Retry
-            </Button>
-          }
-        >
-          {explanation.state.message}
-        </Alert>
+        <RetryAlert onRetry={explanation.retry}>{explanation.state.message}</RetryAlert>
       )}
     </Stack>
   );

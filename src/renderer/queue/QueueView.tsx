@@ -1,6 +1,6 @@
-import { Alert, Button, Stack, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
+import { Stack, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
 import { useCallback, useMemo, useState, type JSX } from 'react';
-import { CallStateView } from '../CallStateView';
+import { CallStateView, RetryAlert } from '../CallStateView';
 import { percent } from '../percent';
 import { ImageView } from '../image/ImageView';
 import type { CallState } from '../useApi';
@@ -108,16 +108,9 @@ export function QueueView(): JSX.Element {
               image(s)
             </Typography>
             {queue.error && (
-              <Alert
-                severity="error"
-                action={
-                  <Button color="inherit" size="small" onClick={queue.reload}>
-                    Retry
-                  </Button>
-                }
-              >
+              <RetryAlert onRetry={queue.reload}>
                 Some of the queue could not be loaded: {queue.error}
-              </Alert>
+              </RetryAlert>
             )}
             {summary.total === 0 ? (
               <Typography sx={{ py: 4 }}>No images match. Import a folder to start.</Typography>
