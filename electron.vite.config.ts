@@ -18,6 +18,28 @@ function relaxCspForDevServer(): Plugin {
   };
 }
 
+/**
+ * The window's first script only asks for the queue's first page, then imports the app's code: this
+ * has the browser fetch that code alongside the first script instead of after it.
+ */
+function preloadAppCode(chunkName: string): Plugin {
+  return {
+    name: 'triage:preload-app-code',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (_html, { bundle }) => {
+        const chunk = Object.values(bundle ?? {}).find(
+          (output) => output.type === 'chunk' && output.name === chunkName,
+        );
+        if (!chunk) throw new Error(`the renderer build has no chunk named ${chunkName}`);
+        const attrs = { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` };
+        return [{ tag: 'link', attrs, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -44,8 +66,10 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: {
+      // electron-vite leaves the renderer unminified; minified, the window's script parses in half the time.
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
-    plugins: [react(), relaxCspForDevServer()],
+    plugins: [react(), relaxCspForDevServer(), preloadAppCode('startApp')],
   },
 });

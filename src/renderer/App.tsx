@@ -12,19 +12,28 @@ import {
   createTheme,
 } from '@mui/material';
 import { lazy, Suspense, useCallback, useMemo, useState, type JSX } from 'react';
-import { ImportView } from './import/ImportView';
-import { LibraryPanel } from './library/LibraryPanel';
-import { PatientsView } from './patients/PatientsView';
 import { QueueView } from './queue/QueueView';
 
-// Loaded when first opened, so the queue, the screen the app opens on, starts without them: the model
-// screen's charts were a third of the start-up script, and the settings' schemas bring zod, a quarter.
+// Loaded and rendered when first opened, so the queue, the screen the app opens on, starts without
+// them: the model screen's charts were a third of the start-up script, the settings' schemas bring zod,
+// a quarter, and rendering the other screens' MUI components cost the first page about 100 ms.
 const ModelView = lazy(() => import('./model/ModelView').then((module) => ({ default: module.ModelView })));
 const SettingsView = lazy(() =>
   import('./settings/SettingsView').then((module) => ({ default: module.SettingsView })),
 );
+const ImportView = lazy(() =>
+  import('./import/ImportView').then((module) => ({ default: module.ImportView })),
+);
+const PatientsView = lazy(() =>
+  import('./patients/PatientsView').then((module) => ({ default: module.PatientsView })),
+);
+const LibraryPanel = lazy(() =>
+  import('./library/LibraryPanel').then((module) => ({ default: module.LibraryPanel })),
+);
 
 type Screen = 'queue' | 'import' | 'patients' | 'model' | 'library' | 'settings';
+/** Screens kept mounted once opened: an import keeps its progress, the model screen its retraining. */
+type KeptScreen = 'import' | 'model';
 
 export function App(): JSX.Element {
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
@@ -32,9 +41,11 @@ export function App(): JSX.Element {
   const palette = mode ?? (prefersDark ? 'dark' : 'light');
   const theme = useMemo(() => createTheme({ palette: { mode: palette } }), [palette]);
   const [screen, setScreen] = useState<Screen>('queue');
-  // The model screen starts the model process to report its backend: only once it is first opened.
-  const [modelOpened, setModelOpened] = useState(false);
-  if (screen === 'model' && !modelOpened) setModelOpened(true);
+  // Each mounts when first opened; the model screen then starts the model process to report its backend.
+  const [opened, setOpened] = useState<ReadonlySet<KeptScreen>>(new Set());
+  if ((screen === 'import' || screen === 'model') && !opened.has(screen)) {
+    setOpened(new Set([...opened, screen]));
+  }
   // Bumped when an import or a model change finishes, so the queue and the counts load afresh.
   const [generation, setGeneration] = useState(0);
   const imported = useCallback(() => setGeneration((g) => g + 1), []);
@@ -75,24 +86,21 @@ export function App(): JSX.Element {
       </AppBar>
       <Container maxWidth="lg" sx={{ py: 3 }}>
         {screen === 'queue' && <QueueView key={generation} />}
-        {/* Kept mounted while another screen shows, so an import in progress keeps its progress. */}
-        <div hidden={screen !== 'import'}>
-          <ImportView onImported={imported} />
-        </div>
-        {modelOpened && (
-          <div hidden={screen !== 'model'}>
-            <Suspense fallback={null}>
+        <Suspense fallback={null}>
+          {opened.has('import') && (
+            <div hidden={screen !== 'import'}>
+              <ImportView onImported={imported} />
+            </div>
+          )}
+          {opened.has('model') && (
+            <div hidden={screen !== 'model'}>
               <ModelView onModelChanged={imported} />
-            </Suspense>
-          </div>
-        )}
-        {screen === 'patients' && <PatientsView key={generation} />}
-        {screen === 'library' && <LibraryPanel key={generation} />}
-        {screen === 'settings' && (
-          <Suspense fallback={null}>
-            <SettingsView />
-          </Suspense>
-        )}
+            </div>
+          )}
+          {screen === 'patients' && <PatientsView key={generation} />}
+          {screen === 'library' && <LibraryPanel key={generation} />}
+          {screen === 'settings' && <SettingsView />}
+        </Suspense>
       </Container>
     </ThemeProvider>
   );

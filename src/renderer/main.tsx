@@ -1,15 +1,12 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { askForFirstPage } from './queue/QueueView';
+/**
+ * The window's first script, kept small: it asks main for the queue's first page, then loads the app
+ * (React, MUI and the screens, half a megabyte to parse and run), so that the page and its thumbnails
+ * arrive while the app's code loads instead of after it.
+ */
+import { askForFirstPage } from './queue/earlyPage';
 
 askForFirstPage();
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+import('./startApp').catch((error: unknown) => {
+  document.body.textContent = `The app could not start: ${error instanceof Error ? error.message : String(error)}`;
+});

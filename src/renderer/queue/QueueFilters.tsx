@@ -1,45 +1,16 @@
 import { FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
-import { memo, useMemo, useState, type JSX } from 'react';
-import type { ApiRequest, PatientSummary } from '../../api/contract';
+import { useMemo, useState, type JSX } from 'react';
+import type { PatientSummary } from '../../api/contract';
 import { DIAGNOSES } from '../../api/vocabulary';
 import { messageOf, useApiCall, type CallState } from '../useApi';
-
-export interface Filters {
-  patient: string;
-  studyId: number | null;
-  label: 'any' | 'unlabeled' | 'melanoma' | 'not-melanoma';
-  diagnosis: string;
-  suspicious: boolean;
-}
-
-export const NO_FILTERS: Filters = {
-  patient: '',
-  studyId: null,
-  label: 'any',
-  diagnosis: '',
-  suspicious: false,
-};
-
-/** The queue request's filter fields for these choices. */
-export function filterRequest(f: Filters): Partial<ApiRequest<'queue'>> {
-  return {
-    ...(f.patient ? { patient: f.patient } : {}),
-    ...(f.studyId !== null ? { studyId: f.studyId } : {}),
-    ...(f.label === 'unlabeled' ? { labeled: false } : {}),
-    ...(f.label === 'melanoma' ? { melanoma: true } : {}),
-    ...(f.label === 'not-melanoma' ? { melanoma: false } : {}),
-    ...(f.diagnosis ? { diagnosis: f.diagnosis as (typeof DIAGNOSES)[number] } : {}),
-    ...(f.suspicious ? { suspicious: true } : {}),
-  };
-}
+import type { Filters } from './queueQuery';
 
 /**
- * Patient, study, label, diagnosis and the suspicious flag. Memoized: the queue re-renders as it
- * scrolls, and these fields only change with their value. The patients are asked for when their list
+ * Patient, study, label, diagnosis and the suspicious flag. The patients are asked for when their list
  * is first opened and the studies once a patient is chosen: in a large library both calls take main
  * longer than the queue's first page, which would otherwise wait behind them.
  */
-export const QueueFilters = memo(function QueueFilters({
+export function QueueFilters({
   value,
   onChange,
 }: {
@@ -126,7 +97,7 @@ export const QueueFilters = memo(function QueueFilters({
       />
     </Stack>
   );
-});
+}
 
 /** The chosen patient's studies. */
 function StudyField({

@@ -1,13 +1,22 @@
-import { Stack, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
-import { useCallback, useMemo, useState, type JSX } from 'react';
+import { Stack, Typography } from '@mui/material';
+import { lazy, Suspense, useCallback, useMemo, useState, type JSX } from 'react';
 import { CallStateView, RetryAlert } from '../CallStateView';
 import { percent } from '../percent';
-import { ImageView } from '../image/ImageView';
 import type { CallState } from '../useApi';
-import { filterRequest, NO_FILTERS, QueueFilters, type Filters } from './QueueFilters';
 import { QueueCard, QueueCardPlaceholder, QueueGridStyles } from './QueueCard';
-import { askEarly } from './earlyPage';
-import { pageRequest, useQueuePages, type QueuePages, type QueueQuery } from './useQueuePages';
+import {
+  CARD_HEIGHT,
+  FIRST_ORDER,
+  GAP,
+  MIN_COLUMN_WIDTH,
+  NO_FILTERS,
+  THUMBNAIL_HEIGHT,
+  queueQuery,
+  type Filters,
+  type Order,
+} from './queueQuery';
+import { useAfterFirstPage } from './useAfterFirstPage';
+import { useQueuePages, type QueuePages } from './useQueuePages';
 import {
   itemsInView,
   useVirtualGrid,
@@ -16,34 +25,25 @@ import {
   type VirtualGrid,
 } from './useVirtualGrid';
 
-/** Cards are of one height, so the grid can tell which are in view without measuring them. */
-const CARD_HEIGHT = 272;
-const THUMBNAIL_HEIGHT = 135;
-const GAP = 16;
-const LAYOUT: GridLayout = { minColumnWidth: 180, rowHeight: CARD_HEIGHT + GAP, gap: GAP, overscan: 2 };
+const QueueControls = lazy(() =>
+  import('./QueueControls').then((module) => ({ default: module.QueueControls })),
+);
+// Loaded when an image is first opened: the queue's first page need not wait for the image view's code.
+const ImageView = lazy(() => import('../image/ImageView').then((module) => ({ default: module.ImageView })));
+
+/** Where the order and filter controls will be, as high as their one line of small MUI fields. */
+const controlsSpace = <div style={{ minHeight: 40 }} />;
+const LAYOUT: GridLayout = {
+  minColumnWidth: MIN_COLUMN_WIDTH,
+  rowHeight: CARD_HEIGHT + GAP,
+  gap: GAP,
+  overscan: 2,
+};
 
 /** The image open in the image view, and where it stood in the queue when it was opened or reached. */
 interface Selection {
   index: number;
   imageId: number;
-}
-
-type Order = QueueQuery['order'];
-/** What the queue shows first. */
-const FIRST_ORDER: Order = 'probability';
-
-function queueQuery(order: Order, filters: Filters): QueueQuery {
-  return {
-    order,
-    ...filterRequest(filters),
-    // "Label next" is about images nobody has labeled yet.
-    ...(order === 'uncertainty' ? { labeled: false } : {}),
-  };
-}
-
-/** Asks for the page the queue opens on as the app starts (see earlyPage.ts). */
-export function askForFirstPage(): void {
-  askEarly(pageRequest(queueQuery(FIRST_ORDER, NO_FILTERS), 0));
 }
 
 /** The ranked images: most suspicious first, or the unlabeled ones the model is least sure about. */
@@ -73,28 +73,16 @@ export function QueueView(): JSX.Element {
     },
     [selected, entryAt, load, total],
   );
-  // The same element while the order and the filters stay: React then skips it as the grid scrolls.
-  const toolbar = useMemo(
-    () => (
-      <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-        <ToggleButtonGroup
-          exclusive
-          size="small"
-          value={order}
-          onChange={(_event, value: typeof order | null) => value && setOrder(value)}
-          aria-label="Order"
-        >
-          <ToggleButton value="probability">Most suspicious first</ToggleButton>
-          <ToggleButton value="uncertainty">Label next</ToggleButton>
-        </ToggleButtonGroup>
-        <QueueFilters value={filters} onChange={setFilters} />
-      </Stack>
-    ),
-    [order, filters],
-  );
+  const controlsShown = useAfterFirstPage(queue.summary !== null || queue.error !== null);
   return (
     <Stack spacing={2}>
-      {toolbar}
+      <Suspense fallback={controlsSpace}>
+        {controlsShown ? (
+          <QueueControls order={order} filters={filters} onOrder={setOrder} onFilters={setFilters} />
+        ) : (
+          controlsSpace
+        )}
+      </Suspense>
       <CallStateView
         state={callState(queue)}
         reload={queue.reload}
@@ -121,13 +109,15 @@ export function QueueView(): JSX.Element {
         )}
       </CallStateView>
       {selected !== null && (
-        <ImageView
-          imageId={selected.imageId}
-          position={`${selected.index + 1} of ${total}`}
-          onMove={move}
-          onClose={() => setSelected(null)}
-          onLabeled={queue.reload}
-        />
+        <Suspense fallback={null}>
+          <ImageView
+            imageId={selected.imageId}
+            position={`${selected.index + 1} of ${total}`}
+            onMove={move}
+            onClose={() => setSelected(null)}
+            onLabeled={queue.reload}
+          />
+        </Suspense>
       )}
     </Stack>
   );

@@ -6,13 +6,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiRequest, ApiResponse, QueueEntry } from '../../api/contract';
 import { messageOf } from '../useApi';
-import { takeEarly } from './earlyPage';
-
-/** Which queue: the order and the filters, without the page. */
-export type QueueQuery = Omit<ApiRequest<'queue'>, 'offset' | 'limit'>;
-
-/** Entries per call. */
-export const PAGE_SIZE = 100;
+import { takeArrived, takeEarly } from './earlyPage';
+import { PAGE_SIZE, pageRequest, type QueueQuery } from './queueQuery';
 /** Pages kept: a few screens' worth around where the user is, however far they scroll. */
 const KEEP_PAGES = 40;
 /** While the scrollbar is dragged, the pages wanted change every frame: ask at most this often. */
@@ -47,7 +42,7 @@ export interface QueuePages {
 
 /** Keeps the pages that hold entries `first` up to `last` (exclusive) of `query`, and the first. */
 export function useQueuePages(query: QueueQuery, first: number, last: number): QueuePages {
-  const [cache, setCache] = useState<Cache>(() => emptyCache(query, 0));
+  const [cache, setCache] = useState<Cache>(() => firstCache(query));
   // A new query starts empty; the effect below fetches its first pages.
   const current = useMemo(
     () => (cache.query === query ? cache : emptyCache(query, cache.generation + 1)),
@@ -132,6 +127,13 @@ export function useQueuePages(query: QueueQuery, first: number, last: number): Q
   return { summary, error: current.error, entryAt, load, reload };
 }
 
+/** With the first page already in it if it arrived while the app loaded: the first render shows it. */
+function firstCache(query: QueueQuery): Cache {
+  const arrived = takeArrived(pageRequest(query, 0));
+  const empty = emptyCache(query, 0);
+  return arrived ? withPage(empty, query, 0, 0, arrived) : empty;
+}
+
 function emptyCache(query: QueueQuery, generation: number): Cache {
   return { query, generation, summary: null, pages: new Map(), error: null };
 }
@@ -156,11 +158,6 @@ function withPage(
   const byDistance = [...pages.keys()].sort((a, b) => Math.abs(b - page) - Math.abs(a - page));
   for (const far of byDistance.slice(0, Math.max(0, pages.size - KEEP_PAGES))) pages.delete(far);
   return { ...base, summary, pages, error: null };
-}
-
-/** The call for page `page` of the queue. */
-export function pageRequest(query: QueueQuery, page: number): ApiRequest<'queue'> {
-  return { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE };
 }
 
 function fetchQueue(request: ApiRequest<'queue'>): Promise<ApiResponse<'queue'>> {
