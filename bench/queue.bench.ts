@@ -24,7 +24,8 @@ const IMAGES = 100_000;
 /** The test fixtures' four HAM10000 photographs (test/helpers/temp-dirs.ts needs vitest). */
 const HAM_FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures', 'ham10000');
 const TARGETS = { firstPageMs: 1000, p95FrameMs: 50 };
-const LOADS = 3;
+/** Each load a fresh browser context, as a fresh start of the app: nothing cached. */
+const LOADS = 5;
 const VIEWPORT = { width: 1280, height: 800 };
 /** Frames of the scripted scroll, and how far each moves (px): a brisk wheel, a scrollbar drag, a wheel. */
 const SCROLL = { wheelFrames: 240, wheelStep: 60, dragFrames: 600, dragTo: 0.9 };
@@ -69,10 +70,12 @@ async function main(): Promise<number> {
           `frame ms, same scroll over a blank page: ${summary((await scrollFrames(blank)).deltas).text}`,
         );
         if (errors.length > 0) console.log(`page errors: ${errors.slice(0, 5).join('; ')}`);
-        const firstPage = Math.min(...firstPages);
+        // The median load, not the best: a start that is only sometimes fast does not meet the target.
+        const firstPage = median(firstPages);
         const verdicts: Array<[string, boolean]> = [
           [
-            `first ranked page ${firstPage.toFixed(0)} ms ≤ ${TARGETS.firstPageMs} ms (best of ${LOADS} loads)`,
+            `first ranked page ${firstPage.toFixed(0)} ms ≤ ${TARGETS.firstPageMs} ms (median of ${LOADS} loads; ` +
+              `best ${Math.min(...firstPages).toFixed(0)} ms, worst ${Math.max(...firstPages).toFixed(0)} ms)`,
             firstPage <= TARGETS.firstPageMs,
           ],
           [
@@ -158,6 +161,9 @@ function printQueries(library: Library): void {
 
 /** When the first ranked thumbnails were painted, in ms from navigation start (Element Timing). */
 async function firstThumbnailsPainted(page: Page): Promise<{ first: number; screen: number; count: number }> {
+  // Playwright's first call into a page runs its own script there, a sixth of a second of the main
+  // thread on this machine: made while the app starts, it would slow what is measured.
+  await page.waitForTimeout(3000);
   await page.waitForFunction(
     () => {
       const { document } = globalThis as unknown as PageGlobals;
@@ -192,7 +198,7 @@ async function milestones(page: Page): Promise<string> {
       return entry ? `${entry.startTime.toFixed(0)}–${entry.responseEnd.toFixed(0)} ms` : '?';
     };
     return (
-      `script ${first('/assets/index')}, DOMContentLoaded ${navigation?.domContentLoadedEventEnd.toFixed(0)} ms, ` +
+      `script ${first('/assets/startApp')}, DOMContentLoaded ${navigation?.domContentLoadedEventEnd.toFixed(0)} ms, ` +
       `queue call ${first('/__bridge/call/queue')}, first thumbnail ${first('/__images/thumb/')}`
     );
   });

@@ -63,6 +63,8 @@ function placesInDom(page: Page): Promise<number[]> {
 /** The little of the page's window the tests use (they compile without the DOM's types). */
 interface PageWindow {
   scrollTo(x: number, y: number): void;
+  innerHeight: number;
+  performance: { getEntriesByType(type: string): Array<{ name: string }> };
   document: { documentElement: { scrollHeight: number } };
 }
 
@@ -121,6 +123,36 @@ describe('the queue of a long list', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'queue-end.png') });
     expect(errors).toEqual([]);
     await page.context().close();
+  });
+
+  it('asks for its first page once, as the window opens, with each thumbnail in view fetched once, then shows its controls', async () => {
+    const { page, errors } = await openApp();
+    const entries = page.getByTestId('queue-entry');
+    await expect.poll(() => entries.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    // The order and filters load once the first page is painted.
+    await page.getByRole('combobox', { name: 'Label' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('button', { name: 'Label next' }).isVisible()).toBe(true);
+    const fetched = await page.evaluate(() =>
+      (globalThis as unknown as PageWindow).performance
+        .getEntriesByType('resource')
+        .map((entry) => new URL(entry.name).pathname),
+    );
+    // The app's own code did not ask again for the page the window's first script had asked for.
+    expect(fetched.filter((path) => path.startsWith('/__bridge/call/queue'))).toEqual([
+      '/__bridge/call/queue%3Apage',
+    ]);
+    const thumbnails = fetched.filter((path) => path.startsWith('/__images/thumb/'));
+    expect(new Set(thumbnails).size).toBe(thumbnails.length);
+    const inView = await entries.evaluateAll((cards) =>
+      cards
+        .filter(
+          (card) => card.getBoundingClientRect().top < (globalThis as unknown as PageWindow).innerHeight,
+        )
+        .map((card) => `/__images/thumb/${card.getAttribute('data-image-id')}`),
+    );
+    expect(inView.length).toBeGreaterThan(0);
+    expect(thumbnails).toEqual(expect.arrayContaining(inView));
+    expect(errors).toEqual([]);
   });
 
   it('opens the last image from the keyboard and steps back across a page boundary', async () => {
