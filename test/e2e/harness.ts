@@ -35,6 +35,15 @@ export interface AppPage {
   emit(event: JobEvent): void;
 }
 
+export interface OpenOptions extends BrowserContextOptions {
+  /**
+   * Milliseconds between opening the window and navigating it to the app. Chromium loads its own
+   * toolbar pages (the omnibox popup) as a window opens, about a second of CPU here, which an
+   * Electron window does not: the queue benchmark lets that finish before it times the app's start.
+   */
+  settleMs?: number;
+}
+
 /** Where tests save screenshots of the screens (the best are copied to docs/screenshots by hand). */
 export const SCREENSHOT_DIR = join(tmpdir(), 'melanoma-triage-e2e');
 
@@ -43,7 +52,7 @@ export interface Harness {
   /** The electron-vite build the page is served from (main, preload, renderer), until close(). */
   outDir: string;
   /** A page of the app whose API calls go to `handlers`, with its own bridge token. */
-  openApp(handlers: ApiHandlers, options?: BrowserContextOptions): Promise<AppPage>;
+  openApp(handlers: ApiHandlers, options?: OpenOptions): Promise<AppPage>;
   close(): Promise<void>;
 }
 
@@ -132,7 +141,7 @@ async function openApp(
   url: string,
   sessions: Map<string, Session>,
   handlers: ApiHandlers,
-  options: BrowserContextOptions = {},
+  { settleMs = 0, ...options }: OpenOptions = {},
 ): Promise<AppPage> {
   const token = randomBytes(24).toString('hex');
   const session: Session = { byChannel: createChannelHandlers(handlers), streams: new Set(), pending: [] };
@@ -160,6 +169,7 @@ async function openApp(
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
   });
+  if (settleMs > 0) await page.waitForTimeout(settleMs);
   await page.goto(url);
   const emit = (event: JobEvent): void => {
     if (session.streams.size === 0) session.pending.push(event);
