@@ -19,6 +19,7 @@ export const apiChannels = {
   imageDetail: 'image:detail',
   explainImage: 'image:explain',
   saveLabel: 'label:save',
+  withdrawLabel: 'label:withdraw',
   chooseFolders: 'dialog:folders',
   chooseManifest: 'dialog:manifest',
   startImport: 'job:import',

@@ -111,6 +111,8 @@ export const LabelSchema = z.object({
   labeledBy: z.string(),
   labeledAt: timestamp,
   note: z.string().nullable(),
+  /** This row withdraws the label it repeats: while it is the newest, the image is unlabeled. */
+  withdrawn: z.boolean(),
 });
 
 /** A label as the renderer gives it; who labeled is the signed-in user, filled in by main. */
@@ -280,6 +282,12 @@ export const apiCalls = {
     channel: 'label:save',
     request: LabelRequestSchema,
     response: z.object({ label: LabelSchema, added: z.boolean() }),
+  },
+  /** Leaves the image unlabeled (undoing its first label); null when it had no label. */
+  withdrawLabel: {
+    channel: 'label:withdraw',
+    request: z.strictObject({ imageId: id }),
+    response: z.object({ withdrawal: LabelSchema.nullable() }),
   },
   /** Folders picked in the system's dialog (opened by main); only these can be imported. */
   chooseFolders: { channel: 'dialog:folders', request: z.void(), response: z.array(z.string()) },

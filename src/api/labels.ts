@@ -33,4 +33,6 @@ export interface Label {
   labeledBy: string;
   labeledAt: string;
   note: string | null;
+  /** This row withdraws the label it repeats: while it is the newest, the image is unlabeled. */
+  withdrawn: boolean;
 }

@@ -135,6 +135,11 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
       }
       return result;
     },
+    withdrawLabel: ({ imageId }) => {
+      const withdrawal = library.labels.withdraw(imageId, user);
+      if (withdrawal) library.audit.record(user, 'label.withdraw', `image:${imageId}`);
+      return { withdrawal };
+    },
     chooseFolders: async () => allow(await choose.folders()),
     chooseManifest: async () => {
       const file = await choose.manifest();

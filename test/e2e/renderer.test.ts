@@ -163,6 +163,20 @@ describe('renderer', () => {
     await expect.poll(() => dialog.getByText('Not labeled yet.').count(), { timeout: 10_000 }).toBe(1);
     const history = dialog.getByRole('list', { name: 'Label history' });
 
+    // Undoing the first label leaves the image unlabeled again; the history keeps both rows.
+    await page.keyboard.press('n');
+    await expect.poll(() => history.textContent()).toContain('Not melanoma');
+    expect(app.library().labels.current(imageId)?.melanoma).toBe(false);
+    await page.keyboard.press('u');
+    await expect.poll(() => history.textContent()).toContain('Withdrawn: Not melanoma');
+    expect(app.library().labels.current(imageId)).toBeUndefined();
+    expect(
+      app
+        .library()
+        .labels.history(imageId)
+        .map((l) => l.withdrawn),
+    ).toEqual([false, true]);
+
     await page.keyboard.press('m');
     await expect.poll(() => history.textContent()).toContain('Melanoma (mel)');
     await page.keyboard.press('h');
@@ -177,7 +191,7 @@ describe('renderer', () => {
 
     await page.keyboard.press('u');
     await expect.poll(() => app.library().labels.current(imageId)?.confirmedBy).toBeNull();
-    expect(app.library().labels.history(imageId)).toHaveLength(3);
+    expect(app.library().labels.history(imageId)).toHaveLength(5);
 
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => dialog.getByText(`Image ${rank + 1} of 4`).count()).toBe(1);

@@ -77,6 +77,44 @@ describe('library database', () => {
     }
   });
 
+  it('withdraws a label, leaving the image unlabeled everywhere and the history whole', () => {
+    const library = openLibrary(tmp());
+    try {
+      const imageId = addImage(library, 'a.jpg', 'a'.repeat(64));
+      const other = addImage(library, 'b.jpg', 'b'.repeat(64));
+      library.labels.add({ imageId: other, melanoma: false, diagnosis: 'nv', labeledBy: 'dr-a' });
+      expect(library.labels.withdraw(imageId, 'dr-a')).toBeNull();
+      const label = library.labels.add({ imageId, melanoma: true, labeledBy: 'dr-a' }).label;
+      const [studies] = library.patients.listStudies('P-1');
+      expect([library.info().labeledImages, studies?.labeled]).toEqual([2, 2]);
+
+      const withdrawal = library.labels.withdraw(imageId, 'dr-b');
+      expect(withdrawal).toMatchObject({
+        melanoma: true,
+        diagnosis: 'mel',
+        labeledBy: 'dr-b',
+        withdrawn: true,
+      });
+      expect(library.labels.current(imageId)).toBeUndefined();
+      expect(library.labels.history(imageId).map((l) => [l.id, l.withdrawn])).toEqual([
+        [label.id, false],
+        [withdrawal!.id, true],
+      ]);
+      expect(library.labels.withdraw(imageId, 'dr-b')).toBeNull();
+      expect(library.info().labeledImages).toBe(1);
+      expect(library.patients.listPatients()[0]?.labeled).toBe(1);
+      expect(library.labels.trainingLabels('any').map((l) => l.imageId)).toEqual([]);
+      expect(library.db.prepare('SELECT image_id FROM current_labels').pluck().all()).toEqual([other]);
+
+      // Labeled again, it is current again; the same label is a new row, not "unchanged".
+      expect(library.labels.add({ imageId, melanoma: true, labeledBy: 'dr-a' }).added).toBe(true);
+      expect(library.labels.current(imageId)?.melanoma).toBe(true);
+      expect(() => library.labels.withdraw(9999, 'dr-a')).toThrow(/No image with id 9999/);
+    } finally {
+      library.close();
+    }
+  });
+
   it('refuses a label whose melanoma and diagnosis disagree, or that names a missing image', () => {
     const library = openLibrary(tmp());
     try {

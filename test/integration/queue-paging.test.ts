@@ -19,7 +19,7 @@ import { useTempDirs } from '../helpers/temp-dirs';
 /**
  * The ranked queue read page by page from a real library file: 2,400 images over three patients, the
  * shipped model's threshold, probabilities with many ties and both extremes, labels given before and
- * after the images were scored, some of them changed. What the pages hold is checked against what the
+ * after the images were scored, some of them changed or withdrawn. What the pages hold is checked against what the
  * test itself wrote.
  */
 const IMAGES = 2400;
@@ -120,7 +120,15 @@ beforeAll(() => {
   for (const id of ids.filter((_, i) => i % 11 === 0))
     addLabel(id, id % 2 === 0, id % 2 === 0 ? 'mel' : 'bkl');
   for (const id of ids.filter((_, i) => i % 77 === 0)) addLabel(id, false, 'df', 'histopathology');
+  // Withdrawn labels leave their images unlabeled; some are then labeled again.
+  for (const id of ids.filter((_, i) => i % 13 === 0)) withdrawLabel(id);
+  for (const id of ids.filter((_, i) => i % 39 === 0)) addLabel(id, true, 'mel');
 });
+
+function withdrawLabel(imageId: number): void {
+  library.labels.withdraw(imageId, 'test');
+  truth.get(imageId)!.label = null;
+}
 
 afterAll(() => {
   library?.close();

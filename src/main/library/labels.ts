@@ -13,6 +13,7 @@ interface LabelRow {
   labeledBy: string;
   labeledAt: string;
   note: string | null;
+  withdrawn: 0 | 1;
 }
 
 export interface TrainingLabel {
@@ -24,11 +25,14 @@ export interface TrainingLabel {
 }
 
 const COLUMNS = `id, image_id AS imageId, melanoma, diagnosis, confirmed_by AS confirmedBy,
-  confirmed_at AS confirmedAt, labeled_by AS labeledBy, labeled_at AS labeledAt, note`;
+  confirmed_at AS confirmedAt, labeled_by AS labeledBy, labeled_at AS labeledAt, note, withdrawn`;
+/** SQL: the labels row `alias` is its image's current label (its newest row, and not a withdrawal). */
+export const isCurrentLabel = (alias: string): string =>
+  `${alias}.withdrawn = 0 AND ${alias}.id = (SELECT max(id) FROM labels WHERE image_id = ${alias}.image_id)`;
 
 /**
  * Ground truth as an append-only history (the database refuses updates and deletes): recording a label
- * adds a row, and the newest row of an image is its current label.
+ * adds a row, and the newest row of an image is its current label, unless that row withdraws it.
  */
 export class Labels {
   constructor(private readonly db: Db) {}
@@ -76,18 +80,41 @@ export class Labels {
         now(),
         label.note ?? null,
       );
-    const added = this.db.prepare(`SELECT ${COLUMNS} FROM labels WHERE id = ?`).get(result.lastInsertRowid);
-    return { label: toLabel(added as LabelRow), added: true };
+    return { label: this.byId(Number(result.lastInsertRowid)), added: true };
+  }
+
+  private byId(id: number): Label {
+    return toLabel(this.db.prepare(`SELECT ${COLUMNS} FROM labels WHERE id = ?`).get(id) as LabelRow);
+  }
+
+  /**
+   * Withdraws the image's current label, as undoing its first label does: the image is unlabeled again.
+   * The withdrawal is a new row repeating the label withdrawn. Returns it, or null if there was no label.
+   */
+  withdraw(imageId: number, withdrawnBy: string): Label | null {
+    const current = this.current(imageId);
+    if (!current) {
+      const exists = this.db.prepare('SELECT 1 FROM images WHERE id = ?').get(imageId);
+      if (!exists) throw new LibraryError(`No image with id ${imageId} in the library.`, 'not-found');
+      return null;
+    }
+    const result = this.db
+      .prepare(
+        `INSERT INTO labels (image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note, withdrawn)
+         SELECT image_id, melanoma, diagnosis, confirmed_by, confirmed_at, ?, ?, note, 1 FROM labels WHERE id = ?`,
+      )
+      .run(withdrawnBy, now(), current.id);
+    return this.byId(Number(result.lastInsertRowid));
   }
 
   current(imageId: number): Label | undefined {
     const row = this.db
       .prepare(`SELECT ${COLUMNS} FROM labels WHERE image_id = ? ORDER BY id DESC LIMIT 1`)
       .get(imageId) as LabelRow | undefined;
-    return row && toLabel(row);
+    return row && !row.withdrawn ? toLabel(row) : undefined;
   }
 
-  /** Every label the image ever had, oldest first. */
+  /** Every label the image ever had and every withdrawal, oldest first. */
   history(imageId: number): Label[] {
     const rows = this.db
       .prepare(`SELECT ${COLUMNS} FROM labels WHERE image_id = ? ORDER BY id`)
@@ -120,10 +147,13 @@ export class Labels {
   }
 
   labeledImageCount(): number {
-    return (this.db.prepare('SELECT count(DISTINCT image_id) AS n FROM labels').get() as { n: number }).n;
+    return this.db
+      .prepare(`SELECT count(*) FROM labels l WHERE ${isCurrentLabel('l')}`)
+      .pluck()
+      .get() as number;
   }
 }
 
 function toLabel(row: LabelRow): Label {
-  return { ...row, melanoma: row.melanoma === 1 };
+  return { ...row, melanoma: row.melanoma === 1, withdrawn: row.withdrawn === 1 };
 }

@@ -186,6 +186,25 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX predictions_rank ON predictions (model_id, probability DESC, image_id, label_melanoma);
     `,
   },
+  {
+    version: 5,
+    description: 'labels can be withdrawn, leaving the image unlabeled',
+    sql: `
+      -- A withdrawal is a row like any other (the history stays append-only) that repeats the label it
+      -- withdraws; while it is the newest row of its image, the image has no label.
+      ALTER TABLE labels ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1));
+      DROP VIEW current_labels;
+      CREATE VIEW current_labels AS
+        SELECT l.* FROM labels l
+        WHERE l.withdrawn = 0 AND l.id = (SELECT max(id) FROM labels WHERE image_id = l.image_id);
+      DROP TRIGGER labels_onto_predictions;
+      CREATE TRIGGER labels_onto_predictions AFTER INSERT ON labels
+        BEGIN
+          UPDATE predictions SET label_melanoma = CASE WHEN NEW.withdrawn = 1 THEN NULL ELSE NEW.melanoma END
+          WHERE image_id = NEW.image_id;
+        END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { isCurrentLabel } from './labels';
 import { now } from './clock';
 import { queuePage, queueTotal, type QueueEntry, type QueueOptions, type QueueScope } from './queue';
 
@@ -40,7 +41,7 @@ export class Predictions {
   insert(modelId: number, imageIds: number[], probabilities: Float32Array | number[]): void {
     const statement = this.db.prepare(
       `INSERT INTO predictions (image_id, model_id, probability, created_at, label_melanoma)
-       VALUES (?, ?, ?, ?, (SELECT melanoma FROM labels WHERE image_id = ? ORDER BY id DESC LIMIT 1))`,
+       VALUES (?, ?, ?, ?, (SELECT melanoma FROM labels l WHERE l.image_id = ? AND ${isCurrentLabel('l')}))`,
     );
     const at = now();
     this.db.transaction(() => {

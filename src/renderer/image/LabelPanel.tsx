@@ -28,6 +28,11 @@ const CONFIRMATION_KEYS: Record<Confirmation, string> = {
 
 type Current = ImageDetail['labels'][number] | undefined;
 
+/** The image's label while `row` is the newest of its history: none if it is a withdrawal. */
+function labelAfter(row: Current): Current {
+  return row?.withdrawn ? undefined : row;
+}
+
 /**
  * A row of choices wraps in a narrow column (a small window, or 125–150 % zoom) instead of overflowing
  * it; each choice then keeps its own border, which a joined group draws only once between neighbours.
@@ -45,7 +50,8 @@ const WRAP = {
 
 /**
  * Ground truth for one image, saved at once on each choice: M melanoma, N not melanoma, H/C/F/O/L how
- * it was confirmed, U undo (the previous label again: labels are never erased, only superseded).
+ * it was confirmed, U undo (the previous label again, or none after the first: labels are never erased,
+ * only superseded or withdrawn).
  */
 export function LabelPanel({
   detail,
@@ -57,15 +63,15 @@ export function LabelPanel({
   onError: (message: string) => void;
 }): JSX.Element {
   const history = detail.labels;
-  const current: Current = history.at(-1);
+  const current = labelAfter(history.at(-1));
   const [saving, setSaving] = useState(false);
 
-  const save = useCallback(
-    (label: Omit<LabelRequest, 'imageId'>) => {
+  const run = useCallback(
+    (call: (api: NonNullable<typeof window.api>) => Promise<unknown>) => {
       const api = window.api;
       if (saving || !api) return;
       setSaving(true);
-      api.saveLabel({ imageId: detail.id, ...definedOnly(label) }).then(
+      call(api).then(
         () => {
           setSaving(false);
           onSaved();
@@ -76,8 +82,10 @@ export function LabelPanel({
         },
       );
     },
-    [detail.id, saving, onSaved, onError],
+    [saving, onSaved, onError],
   );
+  const save = (label: Omit<LabelRequest, 'imageId'>): void =>
+    run((api) => api.saveLabel({ imageId: detail.id, ...definedOnly(label) }));
   // Each choice changes one thing and keeps the rest of the current label.
   const melanoma = (): void => save({ ...(current && asRequest(current)), melanoma: true, diagnosis: 'mel' });
   const notMelanoma = (): void =>
@@ -90,9 +98,11 @@ export function LabelPanel({
     if (current) save({ ...asRequest(current), confirmedBy });
     else onError('Say melanoma (M) or not (N) first, then how it was confirmed.');
   };
-  const previous = history.at(-2);
+  // Undo goes back to the label before the newest row: an earlier label, or none, as at first.
+  const previous = labelAfter(history.at(-2));
   const undo = (): void => {
     if (previous) save(asRequest(previous));
+    else if (current) run((api) => api.withdrawLabel({ imageId: detail.id }));
   };
 
   useEffect(() => {
@@ -177,7 +187,7 @@ export function LabelPanel({
         }}
       />
       <Box>
-        <Button size="small" onClick={undo} disabled={!previous || saving}>
+        <Button size="small" onClick={undo} disabled={history.length === 0 || saving}>
           Undo (U)
         </Button>
       </Box>
@@ -193,7 +203,7 @@ export function LabelPanel({
           {[...history].reverse().map((l) => (
             <ListItem key={l.id} disableGutters>
               <ListItemText
-                primary={`${l.melanoma ? 'Melanoma' : 'Not melanoma'}${l.diagnosis ? ` (${l.diagnosis})` : ''}${l.confirmedBy ? `, ${l.confirmedBy}` : ''}`}
+                primary={`${l.withdrawn ? 'Withdrawn: ' : ''}${l.melanoma ? 'Melanoma' : 'Not melanoma'}${l.diagnosis ? ` (${l.diagnosis})` : ''}${l.confirmedBy ? `, ${l.confirmedBy}` : ''}`}
                 secondary={`${l.labeledBy}, ${l.labeledAt}${l.note ? ` — ${l.note}` : ''}`}
               />
             </ListItem>
