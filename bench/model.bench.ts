@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openLibrary } from '../src/main/library';
 import { loadBackbone } from '../src/main/model/backbone';
-import { activationsOf } from '../src/main/model/deep/activations';
-import { arraySource, DEEP_RECIPE, trainTop } from '../src/main/model/deep/train-top';
+import { writeActivationFile } from '../src/main/model/deep/activation-file';
+import { DEEP_RECIPE, trainTop } from '../src/main/model/deep/train-top';
 import { initBackend } from '../src/main/model/tf-backend';
 import { HEAD_DEFAULTS, trainHead } from '../src/main/model/head';
 import { ModelProcess } from '../src/main/model/process/host';
@@ -134,13 +134,19 @@ async function benchDeepRetraining(
   const backbone = await loadBackbone(resources.backboneDir);
   const split = backbone.splitAt(DEEP_RECIPE.cut);
   const cacheStart = performance.now();
-  const values = await activationsOf(
+  // Cached on disk in half precision, as a clinic's run would: training reads each batch from the file.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-bench-activations-'));
+  const source = await writeActivationFile(
     split,
     files.map((name) => path.join(HAM_IMAGES, name)),
+    path.join(dir, 'activations.f16'),
   );
   const cacheRate = files.length / ((performance.now() - cacheStart) / 1000);
+  const bytesPerImage = fs.statSync(source.file).size / files.length;
   console.log(
-    `deep retraining, activations at ${DEEP_RECIPE.cut}: ${cacheRate.toFixed(1)} images/s (${chosen.name})`,
+    `deep retraining, activations at ${DEEP_RECIPE.cut}: ${cacheRate.toFixed(1)} images/s (${chosen.name}); ` +
+      `${(bytesPerImage / 1024).toFixed(1)} KB each on disk, ` +
+      `${((bytesPerImage * DEEP_TARGET.images) / MB).toFixed(0)} MB for ${DEEP_TARGET.images} images`,
   );
 
   // Labels do not change the arithmetic; alternate them so both classes are present.
@@ -153,13 +159,15 @@ async function benchDeepRetraining(
     top: split.top,
     initialWeights: split.weights,
     initialHead: { weights: new Float32Array(backbone.embeddingSize), bias: 0 },
-    source: arraySource(values, split.shape),
+    source,
     labels,
     train: rows,
     validation: rows.slice(0, 64),
     seed: 1,
   });
   const trainRate = files.length / ((performance.now() - epochStart) / 1000);
+  source.close();
+  fs.rmSync(dir, { recursive: true, force: true });
   backbone.dispose();
   const minutes =
     (DEEP_TARGET.images / cacheRate + (DEEP_TARGET.images * DEEP_RECIPE.epochs) / trainRate) / 60;

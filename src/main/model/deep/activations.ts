@@ -6,16 +6,15 @@ import { imageToInput } from '../preprocess';
 const BATCH = 16;
 
 /**
- * The activations at the cut for image files, one map after another in file order. The next batch is
- * decoded (on libuv's threads) while the current one runs through the frozen part of the network.
+ * Runs image files through the frozen part of the network, handing on the activations at the cut a
+ * batch at a time, in file order: `each(maps, start)` gets the maps of files `start`, `start + 1`, ….
+ * The next batch is decoded (on libuv's threads) while the current one runs.
  */
-export async function activationsOf(
+export async function forEachActivationBatch(
   split: BackboneSplit,
   files: readonly string[],
-  onBatch?: (done: number) => void,
-): Promise<Float32Array> {
-  const size = split.shape[0] * split.shape[1] * split.shape[2];
-  const values = new Float32Array(files.length * size);
+  each: (maps: Float32Array, start: number) => void | Promise<void>,
+): Promise<void> {
   const decode = (batch: readonly string[]): Promise<Float32Array[]> =>
     Promise.all(batch.map(async (file) => imageToInput(await fs.promises.readFile(file))));
   let next = decode(files.slice(0, BATCH));
@@ -23,9 +22,23 @@ export async function activationsOf(
     const inputs = await next;
     next = decode(files.slice(start + BATCH, start + 2 * BATCH));
     const activations = tf.tidy(() => split.activations(toBatch(inputs)));
-    values.set(activations.dataSync(), start * size);
+    const maps = activations.dataSync() as Float32Array;
     activations.dispose();
-    onBatch?.(Math.min(start + BATCH, files.length));
+    await each(maps, start);
   }
+}
+
+/** The activations at the cut for image files, one map after another in file order, in memory. */
+export async function activationsOf(
+  split: BackboneSplit,
+  files: readonly string[],
+  onBatch?: (done: number) => void,
+): Promise<Float32Array> {
+  const size = split.shape[0] * split.shape[1] * split.shape[2];
+  const values = new Float32Array(files.length * size);
+  await forEachActivationBatch(split, files, (maps, start) => {
+    values.set(maps, start * size);
+    onBatch?.(Math.min(start + maps.length / size, files.length));
+  });
   return values;
 }
