@@ -15,31 +15,42 @@ import { seedWeights } from '../helpers/seeded-weights';
 const SIZE = 5;
 const CHANNELS = 4;
 
-/** A small inverted-residual block with MobileNetV2's shapes of operation, then a 1×1 conv and the pool. */
-function tinyNetwork(): tf.LayersModel {
-  const input = tf.input({ shape: [SIZE, SIZE, CHANNELS], name: 'cut' });
+/**
+ * A small inverted-residual block with MobileNetV2's shapes of operation, then a 1×1 conv and the pool.
+ * With stride 2 it is the block that steps down a resolution, which has no residual connection; an input
+ * of even size gets TensorFlow's uneven 'same' padding (none before, one after).
+ */
+function tinyNetwork({ size = SIZE, stride = 1 }: { size?: number; stride?: 1 | 2 } = {}): tf.LayersModel {
+  const input = tf.input({ shape: [size, size, CHANNELS], name: 'cut' });
   const expand = tf.layers
     .conv2d({ filters: 12, kernelSize: 1, padding: 'same', activation: 'relu6', name: 'expand' })
     .apply(input) as tf.SymbolicTensor;
   const depthwise = tf.layers
-    .depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu6', name: 'depthwise' })
+    .depthwiseConv2d({
+      kernelSize: 3,
+      strides: stride,
+      padding: 'same',
+      activation: 'relu6',
+      name: 'depthwise',
+    })
     .apply(expand) as tf.SymbolicTensor;
   const project = tf.layers
     .conv2d({ filters: CHANNELS, kernelSize: 1, padding: 'same', name: 'project' })
     .apply(depthwise) as tf.SymbolicTensor;
-  const add = tf.layers.add({ name: 'add' }).apply([project, input]) as tf.SymbolicTensor;
+  const block =
+    stride === 1 ? (tf.layers.add({ name: 'add' }).apply([project, input]) as tf.SymbolicTensor) : project;
   const last = tf.layers
     .conv2d({ filters: 6, kernelSize: 1, padding: 'same', activation: 'relu6', name: 'last' })
-    .apply(add) as tf.SymbolicTensor;
+    .apply(block) as tf.SymbolicTensor;
   const pool = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(last) as tf.SymbolicTensor;
   // Seeded weights, scaled so that some relu6 units clip at 0 and some at 6: both edges are exercised.
   return seedWeights(tf.model({ inputs: input, outputs: pool }), 7, 1.5);
 }
 
-function inputs(n: number, seed: number): tf.Tensor4D {
+function inputs(n: number, seed: number, size = SIZE): tf.Tensor4D {
   const random = createRandom(seed);
-  const values = Float32Array.from({ length: n * SIZE * SIZE * CHANNELS }, () => random.normal() * 2);
-  return tf.tensor4d(values, [n, SIZE, SIZE, CHANNELS]);
+  const values = Float32Array.from({ length: n * size * size * CHANNELS }, () => random.normal() * 2);
+  return tf.tensor4d(values, [n, size, size, CHANNELS]);
 }
 
 /** A loss that weighs every output differently, so a gradient routed to the wrong unit shows. */
@@ -70,6 +81,15 @@ describe('trainable top', () => {
     const got = trainable.forward(x);
     expect(tf.max(tf.abs(tf.sub(want, got))).dataSync()[0]).toBeLessThan(1e-4);
     trainable.dispose();
+
+    const down = tinyNetwork({ size: 6, stride: 2 });
+    const downTop = describeTop(down, 'cut', 'pool');
+    expect(downTop.ops.find((op) => op.kind === 'depthwise')).toMatchObject({ stride: 2 });
+    const stepping = new TrainableTop(downTop, topWeightsFromModel(down, downTop));
+    const x6 = inputs(2, 3, 6);
+    const diff = tf.max(tf.abs(tf.sub(down.predict(x6) as tf.Tensor, stepping.forward(x6))));
+    expect(diff.dataSync()[0]).toBeLessThan(1e-4);
+    stepping.dispose();
 
     const strided = tf.sequential({
       layers: [tf.layers.conv2d({ inputShape: [4, 4, 2], filters: 2, kernelSize: 1, strides: 2, name: 's' })],
@@ -108,34 +128,43 @@ describe('trainable top', () => {
 
   // wasm runs our hand-written gradients; cpu (like tfjs-node) has the depthwise gradient kernels and
   // takes the other branch. Both must match tfjs differentiating the layers model on cpu.
-  it.each(['wasm', 'cpu'])('has the gradients tfjs computes for the same layers, on %s', async (backend) => {
-    const model = tinyNetwork();
-    const x = inputs(2, 2);
-    try {
-      const ours = await topGradients(backend, model, x);
-      await tf.setBackend('cpu');
-      const xCpu = tf.variable(tf.tensor(x.dataSync(), x.shape));
-      const reference = tf.variableGrads(
-        () => lossOf(model.apply(xCpu) as tf.Tensor),
-        [...model.trainableWeights.map((w) => w.read() as tf.Variable), xCpu],
-      );
-      expect(ours.loss).toBeCloseTo(reference.value.dataSync()[0]!, 3);
-      for (const weight of model.trainableWeights) {
-        const name = weight.originalName.replace(/_\d+$/, '').replace('depthwise_kernel', 'kernel');
-        const got = ours.byName.get(name);
-        expect(got, name).toBeDefined();
-        const want = reference.grads[(weight.read() as tf.Variable).name]!.dataSync();
-        expect(got!.length).toBe(want.length);
-        const scale = Math.max(...Array.from(want, Math.abs), 1e-3);
-        want.forEach((w, i) => expect(Math.abs(got![i]! - w) / scale, `${name}[${i}]`).toBeLessThan(1e-4));
+  it.each([
+    ['wasm', SIZE, 1],
+    ['cpu', SIZE, 1],
+    ['wasm', SIZE, 2],
+    ['wasm', 6, 2],
+    ['cpu', 6, 2],
+  ] as const)(
+    'has the gradients tfjs computes for the same layers, on %s, %i px, stride %i',
+    async (backend, size, stride) => {
+      const model = tinyNetwork({ size, stride });
+      const x = inputs(2, 2, size);
+      try {
+        const ours = await topGradients(backend, model, x);
+        await tf.setBackend('cpu');
+        const xCpu = tf.variable(tf.tensor(x.dataSync(), x.shape));
+        const reference = tf.variableGrads(
+          () => lossOf(model.apply(xCpu) as tf.Tensor),
+          [...model.trainableWeights.map((w) => w.read() as tf.Variable), xCpu],
+        );
+        expect(ours.loss).toBeCloseTo(reference.value.dataSync()[0]!, 3);
+        for (const weight of model.trainableWeights) {
+          const name = weight.originalName.replace(/_\d+$/, '').replace('depthwise_kernel', 'kernel');
+          const got = ours.byName.get(name);
+          expect(got, name).toBeDefined();
+          const want = reference.grads[(weight.read() as tf.Variable).name]!.dataSync();
+          expect(got!.length).toBe(want.length);
+          const scale = Math.max(...Array.from(want, Math.abs), 1e-3);
+          want.forEach((w, i) => expect(Math.abs(got![i]! - w) / scale, `${name}[${i}]`).toBeLessThan(1e-4));
+        }
+        const wantInput = reference.grads[xCpu.name]!.dataSync();
+        const inputScale = Math.max(...Array.from(wantInput, Math.abs));
+        wantInput.forEach((w, i) => expect(Math.abs(ours.input[i]! - w) / inputScale).toBeLessThan(1e-4));
+      } finally {
+        await tf.setBackend('wasm');
       }
-      const wantInput = reference.grads[xCpu.name]!.dataSync();
-      const inputScale = Math.max(...Array.from(wantInput, Math.abs));
-      wantInput.forEach((w, i) => expect(Math.abs(ours.input[i]! - w) / inputScale).toBeLessThan(1e-4));
-    } finally {
-      await tf.setBackend('wasm');
-    }
-  });
+    },
+  );
 });
 
 describe('dihedral augmentation', () => {

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 
 type Op =
   | { kind: 'pointwise'; name: string; input: string; relu6: boolean }
-  | { kind: 'depthwise'; name: string; input: string; relu6: boolean; size: number }
+  | { kind: 'depthwise'; name: string; input: string; relu6: boolean; size: number; stride: number }
   | { kind: 'add'; name: string; inputs: string[] }
   | { kind: 'pool'; name: string; input: string };
 
@@ -51,7 +51,8 @@ export function describeTop(model: tf.LayersModel, cut: string, pool: string): T
     }
     const relu6 = activation === 'relu6';
     const kernelSize = config.kernel_size ?? config.kernelSize ?? [1, 1];
-    const strided = (config.strides ?? [1, 1]).some((s) => s !== 1);
+    const strides = config.strides ?? [1, 1];
+    const strided = strides.some((s) => s !== 1);
     switch (layer.getClassName()) {
       case 'Conv2D':
         if (strided || kernelSize[0] !== 1 || kernelSize[1] !== 1)
@@ -60,9 +61,18 @@ export function describeTop(model: tf.LayersModel, cut: string, pool: string): T
         break;
       case 'DepthwiseConv2D': {
         const size = kernelSize[0] as number;
-        if (strided || size !== kernelSize[1] || size % 2 !== 1 || config.padding !== 'same')
-          throw new Error(`trainable top: ${layer.name} is not an odd square 'same' depthwise with stride 1`);
-        ops.push({ kind: 'depthwise', name: layer.name, input: inputs[0] as string, relu6, size });
+        const stride = strides[0] as number;
+        if (
+          size !== kernelSize[1] ||
+          size % 2 !== 1 ||
+          config.padding !== 'same' ||
+          stride !== strides[1] ||
+          (stride !== 1 && stride !== 2)
+        )
+          throw new Error(
+            `trainable top: ${layer.name} is not an odd square 'same' depthwise with stride 1 or 2`,
+          );
+        ops.push({ kind: 'depthwise', name: layer.name, input: inputs[0] as string, relu6, size, stride });
         break;
       }
       case 'Add':
@@ -125,7 +135,7 @@ export class TrainableTop {
           last = this.pointwise(get(op.input), op.name, op.relu6);
           break;
         case 'depthwise':
-          last = this.depthwise(get(op.input), op.name, op.relu6);
+          last = this.depthwise(get(op.input), op.name, op.relu6, op.stride);
           break;
         case 'add':
           last = tf.addN(op.inputs.map(get));
@@ -172,8 +182,8 @@ export class TrainableTop {
     return tf.reshape(product, [n, h, w, out]);
   }
 
-  private depthwise(x: tf.Tensor4D, name: string, relu6: boolean): tf.Tensor4D {
-    return depthwiseConv(x, this.variable(`${name}/kernel`), this.variable(`${name}/bias`), relu6);
+  private depthwise(x: tf.Tensor4D, name: string, relu6: boolean, stride: number): tf.Tensor4D {
+    return depthwiseConv(x, this.variable(`${name}/kernel`), this.variable(`${name}/bias`), relu6, stride);
   }
 }
 
@@ -230,13 +240,21 @@ function pointwiseConv(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor, rel
 }
 
 /**
- * A 'same', stride-1 depthwise convolution + bias (+ relu6). Where the backend has the depthwise
- * gradient kernels (tfjs-node, tfjs-node-gpu, cpu) tfjs differentiates it itself; on wasm, which lacks
- * them, the input gradient is the same convolution with the kernel turned 180°, and the kernel gradient
- * is accumulated tap by tap (a few million multiply-adds a batch).
+ * A 'same' depthwise convolution + bias (+ relu6), of stride 1 or 2. Where the backend has the depthwise
+ * gradient kernels (tfjs-node, tfjs-node-gpu, cpu) tfjs differentiates it itself. On wasm, which lacks
+ * them, the kernel gradient is accumulated tap by tap (a few million multiply-adds a batch); the input
+ * gradient, at stride 1, is the same convolution with the kernel turned 180°, and at stride 2 (the step
+ * from one stage's resolution to the next) each output's gradient is spread back over the inputs it read.
  */
-function depthwiseConv(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor, relu6: boolean): tf.Tensor4D {
-  const convolve = (xs: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D => tf.depthwiseConv2d(xs, k, 1, 'same');
+function depthwiseConv(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor,
+  bias: tf.Tensor,
+  relu6: boolean,
+  stride: number,
+): tf.Tensor4D {
+  const convolve = (xs: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D =>
+    tf.depthwiseConv2d(xs, k, stride, 'same');
   if (hasDepthwiseGradients()) {
     const linear = tf.add(convolve(x, kernel as tf.Tensor4D), bias);
     return (relu6 ? tf.clipByValue(linear, 0, 6) : linear) as tf.Tensor4D;
@@ -244,8 +262,10 @@ function depthwiseConv(x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor, relu6
   const op = withGradient<tf.Tensor4D, tf.Tensor4D>(
     convolve,
     (g, xs, k) => [
-      convolve(g as tf.Tensor4D, tf.reverse(k, [0, 1]) as tf.Tensor4D),
-      depthwiseKernelGradient(xs, g as tf.Tensor4D, k.shape),
+      stride === 1
+        ? tf.depthwiseConv2d(g as tf.Tensor4D, tf.reverse(k, [0, 1]) as tf.Tensor4D, 1, 'same')
+        : depthwiseInputGradient(g as tf.Tensor4D, k, xs.shape, stride),
+      depthwiseKernelGradient(xs, g as tf.Tensor4D, k.shape, stride),
     ],
     relu6,
   );
@@ -259,31 +279,70 @@ function hasDepthwiseGradients(): boolean {
   );
 }
 
-/** ∂L/∂K[i, j, c] = Σ over n, h, w of x[n, h + i − r, w + j − r, c] · g[n, h, w, c], zero outside x. */
-function depthwiseKernelGradient(x: tf.Tensor4D, g: tf.Tensor4D, shape: number[]): tf.Tensor {
-  const [n, h, w, c] = x.shape;
-  const size = shape[0] as number;
-  const r = (size - 1) / 2;
-  const xs = x.dataSync();
-  const gs = g.dataSync();
-  const out = new Float32Array(size * size * c);
+/** Rows (or columns) of zeros TensorFlow's 'same' padding puts before an input of `size`. */
+function paddingBefore(size: number, kernel: number, stride: number): number {
+  const out = Math.ceil(size / stride);
+  return Math.floor(Math.max((out - 1) * stride + kernel - size, 0) / 2);
+}
+
+/**
+ * Calls `each(xOffset, gOffset, kOffset)` for every input value, output gradient and tap that meet in
+ * the convolution: output (row, col) reads input (row·s + i − top, col·s + j − left) through tap (i, j).
+ */
+function forEachTap(
+  xShape: readonly number[],
+  gShape: readonly number[],
+  size: number,
+  stride: number,
+  each: (xOffset: number, gOffset: number, kOffset: number, channels: number) => void,
+): void {
+  const [n, h, w, c] = xShape as [number, number, number, number];
+  const [, oh, ow] = gShape as [number, number, number, number];
+  const top = paddingBefore(h, size, stride);
+  const left = paddingBefore(w, size, stride);
   for (let b = 0; b < n; b++) {
-    for (let row = 0; row < h; row++) {
-      for (let col = 0; col < w; col++) {
-        const gOffset = ((b * h + row) * w + col) * c;
+    for (let row = 0; row < oh; row++) {
+      for (let col = 0; col < ow; col++) {
+        const gOffset = ((b * oh + row) * ow + col) * c;
         for (let i = 0; i < size; i++) {
-          const xr = row + i - r;
+          const xr = row * stride + i - top;
           if (xr < 0 || xr >= h) continue;
           for (let j = 0; j < size; j++) {
-            const xc = col + j - r;
+            const xc = col * stride + j - left;
             if (xc < 0 || xc >= w) continue;
-            const xOffset = ((b * h + xr) * w + xc) * c;
-            const kOffset = (i * size + j) * c;
-            for (let ch = 0; ch < c; ch++) out[kOffset + ch]! += xs[xOffset + ch]! * gs[gOffset + ch]!;
+            each(((b * h + xr) * w + xc) * c, gOffset, (i * size + j) * c, c);
           }
         }
       }
     }
   }
+}
+
+/** ∂L/∂K[i, j, c] = Σ over n and the outputs of x at the input the tap reads · g there. */
+function depthwiseKernelGradient(x: tf.Tensor4D, g: tf.Tensor4D, shape: number[], stride: number): tf.Tensor {
+  const size = shape[0] as number;
+  const xs = x.dataSync();
+  const gs = g.dataSync();
+  const out = new Float32Array(size * size * (x.shape[3] as number));
+  forEachTap(x.shape, g.shape, size, stride, (xOffset, gOffset, kOffset, c) => {
+    for (let ch = 0; ch < c; ch++) out[kOffset + ch]! += xs[xOffset + ch]! * gs[gOffset + ch]!;
+  });
   return tf.tensor(out, shape);
+}
+
+/** ∂L/∂x: each output's gradient times each tap, added to the input that tap read. */
+function depthwiseInputGradient(
+  g: tf.Tensor4D,
+  kernel: tf.Tensor,
+  xShape: number[],
+  stride: number,
+): tf.Tensor {
+  const size = kernel.shape[0] as number;
+  const ks = kernel.dataSync();
+  const gs = g.dataSync();
+  const out = new Float32Array(xShape.reduce((a, b) => a * b, 1));
+  forEachTap(xShape, g.shape, size, stride, (xOffset, gOffset, kOffset, c) => {
+    for (let ch = 0; ch < c; ch++) out[xOffset + ch]! += ks[kOffset + ch]! * gs[gOffset + ch]!;
+  });
+  return tf.tensor(out, xShape);
 }
