@@ -22,7 +22,7 @@ export async function cutActivations(
   files: string[],
   cacheDir: string,
 ): Promise<ActivationSource> {
-  const name = `${backbone.version}-${DEEP_RECIPE.cut}-${files.length}.f32`.replace(/[^\w.-]/g, '_');
+  const name = `${backbone.version}-${split.top.cut}-${files.length}.f32`.replace(/[^\w.-]/g, '_');
   const cache = path.join(cacheDir, name);
   if (!fs.existsSync(cache)) {
     const started = Date.now();

@@ -62,6 +62,7 @@ const TEST_TRANSFORMS: readonly number[] | undefined = undefined;
 
 async function main(): Promise<void> {
   const onlyFold = foldArgument(process.argv.slice(2));
+  const recipe = { ...DEEP_RECIPE, cut: cutArgument(process.argv.slice(2), onlyFold) };
   const resources = resourcePaths(path.join(ROOT, 'resources'));
   const images = readHam(HAM);
   const modelProcess = new ModelProcess({ backboneDir: resources.backboneDir, backend: 'auto' });
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   const chosen = await initBackend('auto');
   console.log(`in-process backend for fine-tuning: ${chosen.name} (${chosen.reason})`);
   const backbone = await loadBackbone(resources.backboneDir);
-  const split = backbone.splitAt(DEEP_RECIPE.cut);
+  const split = backbone.splitAt(recipe.cut);
   const source = await cutActivations(
     backbone,
     split,
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     CACHE,
   );
   const recipeKey = createHash('sha256')
-    .update(JSON.stringify({ DEEP_RECIPE, l2, SEED, backbone: backbone.version, n: images.length }))
+    .update(JSON.stringify({ DEEP_RECIPE: recipe, l2, SEED, backbone: backbone.version, n: images.length }))
     .digest('hex')
     .slice(0, 12);
   const crossValidate = async (): Promise<FoldResult[]> => {
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     target: TARGET_SENSITIVITY,
   });
   const metrics = evaluate(validationScores, validationLabels, operating.threshold);
-  const top = topManifest(DEEP_RECIPE.cut, result.weights, TEST_TRANSFORMS);
+  const top = topManifest(recipe.cut, result.weights, TEST_TRANSFORMS);
   const backboneVersion = toppedVersion(backbone.version, top);
   const artifact: ModelArtifact = {
     format: 'triage-model-v1',
@@ -299,6 +300,21 @@ async function otherRunOf(cache: string): Promise<void> {
   while (!fs.existsSync(cache) && fs.existsSync(lock) && alive()) {
     await new Promise((resolve) => setTimeout(resolve, 10_000));
   }
+}
+
+/**
+ * `--cut <layer>`, with `--fold`: cross-validates fine-tuning from another layer (e.g.
+ * expanded_conv_10_project, the 14×14 stage) without changing what ships; its folds are cached apart.
+ */
+function cutArgument(args: string[], onlyFold: number | undefined): string {
+  const at = args.indexOf('--cut');
+  if (at === -1) return DEEP_RECIPE.cut;
+  const cut = args[at + 1];
+  if (!cut) throw new Error('--cut takes a layer name');
+  if (onlyFold === undefined) {
+    throw new Error('--cut is for cross-validation (with --fold); to ship another cut, change DEEP_RECIPE');
+  }
+  return cut;
 }
 
 function foldArgument(args: string[]): number | undefined {
