@@ -127,6 +127,18 @@ describe('triage CLI', () => {
     const noPatient = await runTriage(['rank', '--study', 'dermoscopy 2026-03', ...d]);
     expect(noPatient.code).toBe(2);
     expect(noPatient.stderr).toContain('--study needs --patient');
+
+    // A label withdrawn: the image is unlabeled again, and the history keeps both rows.
+    const unlabeled = await runTriage(['unlabel', 'ISIC_0024306', '--by', 'dr-k', ...d, '--json']);
+    expect(unlabeled.code, unlabeled.stderr).toBe(0);
+    expect(json(unlabeled.stdout)).toMatchObject({
+      withdrawal: { melanoma: false, diagnosis: 'nv', labeledBy: 'dr-k', withdrawn: true },
+    });
+    const again = await runTriage(['unlabel', 'ISIC_0024306', ...d]);
+    expect(again.stdout).toMatch(/^Image \d+ has no label: nothing withdrawn\n$/);
+    expect(json(await runTriage(['patients', ...d, '--json']).then((r) => r.stdout))).toEqual([
+      expect.objectContaining({ code: 'P-042', labeled: 1 }),
+    ]);
   });
 
   it('imports ground truth from a CSV and exits 1 when some rows fail', async () => {

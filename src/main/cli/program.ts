@@ -144,6 +144,29 @@ export function buildProgram(out: Output, version: string): Command {
     },
   );
 
+  withLibrary<{ by: string }>(
+    program
+      .command('unlabel')
+      .description("withdraw an image's current label, leaving it unlabeled (the history keeps it)")
+      .argument('<image>', 'image id, a file that was imported, or its file name')
+      .addOption(byOption),
+    (library, options, image) => {
+      const imageId = resolveImage(library, image as string);
+      const withdrawal = library.transaction(() => {
+        const withdrawn = library.labels.withdraw(imageId, options.by);
+        if (withdrawn) library.audit.record(options.by, 'label.withdraw', `image:${imageId}`);
+        return withdrawn;
+      });
+      out.result({ withdrawal }, () =>
+        withdrawal
+          ? `Withdrew the label of image ${imageId} (melanoma: ${withdrawal.melanoma ? 'yes' : 'no'}` +
+            `${withdrawal.diagnosis ? `, ${withdrawal.diagnosis}` : ''})`
+          : `Image ${imageId} has no label: nothing withdrawn`,
+      );
+      return EXIT.ok;
+    },
+  );
+
   const labels = program.command('labels').description('ground truth in bulk');
   withLibrary<{ by: string }>(
     labels
