@@ -34,15 +34,19 @@ type Settled<K extends ApiCallName> = {
  * Calls `name` once per distinct request (pass a stable or memoized request) and again on `reload()`.
  * An answer is tagged with what it answers, so a new request or a reload shows "loading" without a
  * synchronous setState inside the effect, and a late answer to an old question is never shown.
+ * With `enabled: false` nothing is asked yet (the state stays "loading"): for a call only some
+ * interactions need, such as a menu's items when it is first opened.
  */
 export function useApiCall<K extends ApiCallName>(
   name: K,
   request: ApiRequest<K>,
+  { enabled = true }: { enabled?: boolean } = {},
 ): { state: CallState<ApiResponse<K>>; reload: () => void } {
   const [attempt, setAttempt] = useState(0);
   const [settled, setSettled] = useState<Settled<K> | null>(null);
 
   useEffect(() => {
+    if (!enabled) return undefined;
     let current = true;
     const settle = (state: CallState<ApiResponse<K>>): void => {
       if (current) setSettled({ name, request, attempt, state });
@@ -54,7 +58,7 @@ export function useApiCall<K extends ApiCallName>(
     return () => {
       current = false;
     };
-  }, [name, request, attempt]);
+  }, [name, request, attempt, enabled]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   const answersNow =

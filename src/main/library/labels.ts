@@ -26,9 +26,6 @@ export interface TrainingLabel {
 
 const COLUMNS = `id, image_id AS imageId, melanoma, diagnosis, confirmed_by AS confirmedBy,
   confirmed_at AS confirmedAt, labeled_by AS labeledBy, labeled_at AS labeledAt, note, withdrawn`;
-/** SQL: the labels row `alias` is its image's current label (its newest row, and not a withdrawal). */
-export const isCurrentLabel = (alias: string): string =>
-  `${alias}.withdrawn = 0 AND ${alias}.id = (SELECT max(id) FROM labels WHERE image_id = ${alias}.image_id)`;
 
 /**
  * Ground truth as an append-only history (the database refuses updates and deletes): recording a label
@@ -63,8 +60,7 @@ export class Labels {
     ) {
       return { label: current, added: false };
     }
-    const exists = this.db.prepare('SELECT 1 FROM images WHERE id = ?').get(label.imageId);
-    if (!exists) throw new LibraryError(`No image with id ${label.imageId} in the library.`, 'not-found');
+    this.requireImage(label.imageId);
     const result = this.db
       .prepare(
         `INSERT INTO labels (image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note)
@@ -83,6 +79,11 @@ export class Labels {
     return { label: this.byId(Number(result.lastInsertRowid)), added: true };
   }
 
+  private requireImage(imageId: number): void {
+    const exists = this.db.prepare('SELECT 1 FROM images WHERE id = ?').get(imageId);
+    if (!exists) throw new LibraryError(`No image with id ${imageId} in the library.`, 'not-found');
+  }
+
   private byId(id: number): Label {
     return toLabel(this.db.prepare(`SELECT ${COLUMNS} FROM labels WHERE id = ?`).get(id) as LabelRow);
   }
@@ -94,8 +95,7 @@ export class Labels {
   withdraw(imageId: number, withdrawnBy: string): Label | null {
     const current = this.current(imageId);
     if (!current) {
-      const exists = this.db.prepare('SELECT 1 FROM images WHERE id = ?').get(imageId);
-      if (!exists) throw new LibraryError(`No image with id ${imageId} in the library.`, 'not-found');
+      this.requireImage(imageId);
       return null;
     }
     const result = this.db
@@ -147,10 +147,7 @@ export class Labels {
   }
 
   labeledImageCount(): number {
-    return this.db
-      .prepare(`SELECT count(*) FROM labels l WHERE ${isCurrentLabel('l')}`)
-      .pluck()
-      .get() as number;
+    return this.db.prepare('SELECT count(*) FROM current_labels').pluck().get() as number;
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Db } from './database';
-import { isCurrentLabel } from './labels';
 import { LibraryError } from './errors';
 import { now } from './clock';
 
@@ -103,8 +102,8 @@ export class Patients {
         `SELECT p.id, p.code, p.note, p.created_at AS createdAt,
            (SELECT count(*) FROM studies s WHERE s.patient_id = p.id) AS studies,
            (SELECT count(*) FROM images i JOIN studies s ON s.id = i.study_id WHERE s.patient_id = p.id) AS images,
-           (SELECT count(*) FROM labels l JOIN images i ON i.id = l.image_id
-              JOIN studies s ON s.id = i.study_id WHERE s.patient_id = p.id AND ${isCurrentLabel('l')}) AS labeled
+           (SELECT count(*) FROM current_labels l JOIN images i ON i.id = l.image_id
+              JOIN studies s ON s.id = i.study_id WHERE s.patient_id = p.id) AS labeled
          FROM patients p ORDER BY p.code`,
       )
       .all() as PatientSummary[];
@@ -116,8 +115,8 @@ export class Patients {
         `SELECT s.id, s.patient_id AS patientId, p.code AS patientCode, s.name, s.study_date AS studyDate,
            s.source_folder AS sourceFolder, s.note, s.created_at AS createdAt,
            (SELECT count(*) FROM images i WHERE i.study_id = s.id) AS images,
-           (SELECT count(*) FROM labels l JOIN images i ON i.id = l.image_id
-              WHERE i.study_id = s.id AND ${isCurrentLabel('l')}) AS labeled
+           (SELECT count(*) FROM current_labels l JOIN images i ON i.id = l.image_id
+              WHERE i.study_id = s.id) AS labeled
          FROM studies s JOIN patients p ON p.id = s.patient_id
          WHERE @patient IS NULL OR p.code = @patient
          ORDER BY p.code, s.created_at, s.id`,

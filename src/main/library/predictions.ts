@@ -1,5 +1,4 @@
 import type { Db } from './database';
-import { isCurrentLabel } from './labels';
 import { now } from './clock';
 import { queuePage, queueTotal, type QueueEntry, type QueueOptions, type QueueScope } from './queue';
 
@@ -41,7 +40,7 @@ export class Predictions {
   insert(modelId: number, imageIds: number[], probabilities: Float32Array | number[]): void {
     const statement = this.db.prepare(
       `INSERT INTO predictions (image_id, model_id, probability, created_at, label_melanoma)
-       VALUES (?, ?, ?, ?, (SELECT melanoma FROM labels l WHERE l.image_id = ? AND ${isCurrentLabel('l')}))`,
+       VALUES (?, ?, ?, ?, (SELECT melanoma FROM current_labels WHERE image_id = ?))`,
     );
     const at = now();
     this.db.transaction(() => {

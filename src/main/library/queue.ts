@@ -5,7 +5,6 @@
  * only the page's own rows are joined with their images, studies and labels.
  */
 import type { Db } from './database';
-import { isCurrentLabel } from './labels';
 
 export interface QueueFilter {
   patient?: string;
@@ -86,7 +85,7 @@ function pageStatement(options: QueueOptions): string {
     JOIN images i ON i.id = page.image_id
     JOIN studies s ON s.id = i.study_id
     JOIN patients p ON p.id = s.patient_id
-    LEFT JOIN labels l ON l.image_id = page.image_id AND ${isCurrentLabel('l')}
+    LEFT JOIN current_labels l ON l.image_id = page.image_id
     ORDER BY ${order}`;
 }
 
@@ -145,7 +144,7 @@ function where(scope: QueueScope): string {
   }
   if (scope.diagnosis !== undefined) {
     conditions.push(`pr.label_melanoma IS NOT NULL AND pr.image_id IN (
-      SELECT l.image_id FROM labels l WHERE l.diagnosis = @diagnosis AND ${isCurrentLabel('l')})`);
+      SELECT image_id FROM current_labels WHERE diagnosis = @diagnosis)`);
   }
   if (scope.studyId !== undefined) {
     conditions.push('pr.image_id IN (SELECT id FROM images WHERE study_id = @studyId)');

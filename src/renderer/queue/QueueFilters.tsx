@@ -1,8 +1,7 @@
 import { FormControlLabel, MenuItem, Stack, Switch, TextField } from '@mui/material';
 import { useMemo, useState, type JSX } from 'react';
-import type { PatientSummary } from '../../api/contract';
 import { DIAGNOSES } from '../../api/vocabulary';
-import { messageOf, useApiCall, type CallState } from '../useApi';
+import { useApiCall } from '../useApi';
 import type { Filters } from './queueQuery';
 
 /**
@@ -17,16 +16,14 @@ export function QueueFilters({
   value: Filters;
   onChange: (f: Filters) => void;
 }): JSX.Element {
-  const [patients, setPatients] = useState<CallState<PatientSummary[]> | null>(null);
+  const [listOpened, setListOpened] = useState(false);
+  const { state: patients, reload: reloadPatients } = useApiCall('patients', undefined, {
+    enabled: listOpened,
+  });
+  // Asked for on the first opening, and again on an opening after a failure.
   const loadPatients = (): void => {
-    if (patients !== null && patients.status !== 'error') return;
-    setPatients({ status: 'loading' });
-    const api = window.api;
-    if (!api) return setPatients({ status: 'error', message: 'window.api is missing' });
-    api.patients().then(
-      (data) => setPatients({ status: 'ok', data }),
-      (error: unknown) => setPatients({ status: 'error', message: messageOf(error) }),
-    );
+    if (!listOpened) setListOpened(true);
+    else if (patients.status === 'error') reloadPatients();
   };
   const set = (change: Partial<Filters>): void => onChange({ ...value, ...change });
   return (
@@ -41,7 +38,7 @@ export function QueueFilters({
         sx={{ minWidth: 140 }}
       >
         <MenuItem value="">all</MenuItem>
-        {patients?.status === 'ok'
+        {patients.status === 'ok'
           ? patients.data.map((p) => (
               <MenuItem key={p.id} value={p.code}>
                 {p.code}
@@ -49,8 +46,8 @@ export function QueueFilters({
             ))
           : // The chosen patient, until the list is here.
             value.patient && <MenuItem value={value.patient}>{value.patient}</MenuItem>}
-        {patients?.status === 'loading' && <MenuItem disabled>Loading…</MenuItem>}
-        {patients?.status === 'error' && (
+        {listOpened && patients.status === 'loading' && <MenuItem disabled>Loading…</MenuItem>}
+        {patients.status === 'error' && (
           <MenuItem disabled>Could not load the patients: {patients.message}</MenuItem>
         )}
       </TextField>

@@ -34,7 +34,7 @@ export async function writeActivationFile(
     await forEachActivationBatch(split, files, (maps, start) => {
       const bits = encodeHalf(maps);
       fs.writeSync(fd, bits, 0, bits.byteLength, start * size * 2);
-      onBatch?.(Math.min(start + maps.length / size, files.length));
+      onBatch?.(start + maps.length / size);
     });
   } finally {
     fs.closeSync(fd);

@@ -38,7 +38,7 @@ export async function activationsOf(
   const values = new Float32Array(files.length * size);
   await forEachActivationBatch(split, files, (maps, start) => {
     values.set(maps, start * size);
-    onBatch?.(Math.min(start + maps.length / size, files.length));
+    onBatch?.(start + maps.length / size);
   });
   return values;
 }
