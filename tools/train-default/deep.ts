@@ -6,7 +6,7 @@ import { foldStandardisation } from '../../src/main/model/head';
 import {
   arraySource,
   embedThroughTop,
-  DEEP_RECIPE,
+  type DeepRecipe,
   trainTop,
   type ActivationSource,
   type TopTrainingResult,
@@ -54,12 +54,13 @@ export async function fitDeep(
   validation: number[],
   l2: number,
   label: string,
+  recipe: Readonly<DeepRecipe>,
 ): Promise<TopTrainingResult> {
   const start = fitHead(data, train, validation, l2).head;
   const folded = foldStandardisation(start.mean, start.std, start.weights, start.bias);
   const started = Date.now();
   return trainTop({
-    ...DEEP_RECIPE,
+    ...recipe,
     top: split.top,
     initialWeights: split.weights,
     initialHead: { weights: Float32Array.from(folded.weights), bias: folded.bias },

@@ -62,7 +62,11 @@ const TEST_TRANSFORMS: readonly number[] | undefined = undefined;
 
 async function main(): Promise<void> {
   const onlyFold = foldArgument(process.argv.slice(2));
-  const recipe = { ...DEEP_RECIPE, cut: cutArgument(process.argv.slice(2), onlyFold) };
+  const recipe = {
+    ...DEEP_RECIPE,
+    cut: cutArgument(process.argv.slice(2), onlyFold),
+    learningRate: learningRateArgument(process.argv.slice(2), onlyFold),
+  };
   const resources = resourcePaths(path.join(ROOT, 'resources'));
   const images = readHam(HAM);
   const modelProcess = new ModelProcess({ backboneDir: resources.backboneDir, backend: 'auto' });
@@ -122,7 +126,7 @@ async function main(): Promise<void> {
         const lock = `${cache}.lock`;
         fs.writeFileSync(lock, String(process.pid));
         const { train, validation } = earlyStoppingSplit(data, fold.train);
-        const result = await fitDeep(split, source, data, train, validation, l2, `fold ${k + 1}`);
+        const result = await fitDeep(split, source, data, train, validation, l2, `fold ${k + 1}`, recipe);
         fs.writeFileSync(cache.replace(/json$/, 'top.bin'), topBytes(result.weights));
         const deepHead = asHeadParams(result.head);
         const outcomeWith = (transforms: readonly number[]): Omit<FoldResult, 'fold' | 'epochs'> => {
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
   const train = images.flatMap((_, i) => (held.has(i) ? [] : [i]));
   // The final model first: folds run meanwhile with --fold K in other processes are then found cached.
   const result = await finalModel(path.join(CACHE, `deep-final-${recipeKey}`), () =>
-    fitDeep(split, source, data, train, validation, l2, 'final'),
+    fitDeep(split, source, data, train, validation, l2, 'final', recipe),
   );
   const deepFolds = await crossValidate();
   const finalHead: HeadParams = asHeadParams(result.head);
@@ -315,6 +319,18 @@ function cutArgument(args: string[], onlyFold: number | undefined): string {
     throw new Error('--cut is for cross-validation (with --fold); to ship another cut, change DEEP_RECIPE');
   }
   return cut;
+}
+
+/** `--lr <rate>`, with `--fold`: cross-validates another learning rate, its folds cached apart. */
+function learningRateArgument(args: string[], onlyFold: number | undefined): number {
+  const at = args.indexOf('--lr');
+  if (at === -1) return DEEP_RECIPE.learningRate;
+  const rate = Number(args[at + 1]);
+  if (!(rate > 0 && rate < 1)) throw new Error('--lr takes a learning rate between 0 and 1');
+  if (onlyFold === undefined) {
+    throw new Error('--lr is for cross-validation (with --fold); to ship another rate, change DEEP_RECIPE');
+  }
+  return rate;
 }
 
 function foldArgument(args: string[]): number | undefined {

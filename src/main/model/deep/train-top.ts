@@ -81,7 +81,18 @@ export interface TopTrainingResult {
  * head, on activations of the 14×14→7×7 block's output cached once per image. Chosen by 5-fold
  * lesion-grouped cross-validation on HAM10000 (docs/model-card.md).
  */
-export const DEEP_RECIPE = {
+export interface DeepRecipe {
+  /** The layer whose output is cached; everything after it is trained. */
+  cut: string;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  headLearningRateScale: number;
+  patience: number;
+  augment: boolean;
+}
+
+export const DEEP_RECIPE: Readonly<DeepRecipe> = {
   cut: 'expanded_conv_13_project',
   epochs: 5,
   batchSize: 32,
@@ -89,7 +100,7 @@ export const DEEP_RECIPE = {
   headLearningRateScale: 1,
   patience: 2,
   augment: true,
-} as const;
+};
 
 export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult> {
   const [h, w, c] = o.source.shape;
