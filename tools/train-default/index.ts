@@ -30,7 +30,7 @@ import { initBackend } from '../../src/main/model/tf-backend';
 import { ModelProcess } from '../../src/main/model/process/host';
 import type { ModelArtifact } from '../../src/main/model/registry';
 import { shippedModelFile } from '../../src/main/model/registry';
-import { selectRows, writeTrainingSet } from '../../src/main/model/training-set';
+import { copyTrainingImages, selectRows, writeTrainingSet } from '../../src/main/model/training-set';
 import { resourcePaths } from '../../src/main/resources';
 import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
 import { cutActivations, embedAveraged, fitDeep } from './deep';
@@ -227,6 +227,7 @@ async function main(): Promise<void> {
     groups: data.groups,
     names: images.map((i) => i.name),
   });
+  copyTrainingImages(resources.trainingSetDir, images);
   writeModelCard(path.join(ROOT, 'docs', 'model-card.md'), {
     artifact,
     l2,

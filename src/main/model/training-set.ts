@@ -33,6 +33,27 @@ interface Index {
 }
 
 const INDEX = 'index.json';
+const IMAGES = 'images';
+
+/**
+ * The photograph behind a training-set row, shipped beside the embeddings: deep retraining computes the
+ * activations of the default model's training images itself, since the top it fine-tunes changes every
+ * embedding.
+ */
+export function trainingImagePath(dir: string, name: string): string {
+  return path.join(dir, IMAGES, `${name}.jpg`);
+}
+
+/** Copies the training set's photographs in (JPEG, as HAM10000 has them); unchanged ones are skipped. */
+export function copyTrainingImages(dir: string, images: ReadonlyArray<{ name: string; file: string }>): void {
+  fs.mkdirSync(path.join(dir, IMAGES), { recursive: true });
+  for (const { name, file } of images) {
+    if (path.extname(file).toLowerCase() !== '.jpg') throw new Error(`${file}: training images must be JPEG`);
+    const target = trainingImagePath(dir, name);
+    if (fs.existsSync(target) && fs.statSync(target).size === fs.statSync(file).size) continue;
+    fs.copyFileSync(file, target);
+  }
+}
 const VALUES = 'embeddings.u8';
 
 export function writeTrainingSet(dir: string, set: TrainingSet): void {
