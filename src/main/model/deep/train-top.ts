@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { logLoss, rocAuc } from '../metrics';
 import { createRandom, permutation } from '../random';
 import { TrainingAbortedError, type HeadParams } from '../head';
+import type { LinearHead } from '../class-activation';
 import { DIHEDRAL_COUNT, dihedral } from './dihedral';
 import { TrainableTop, variableOf, type TopDescription, type TopWeight } from './trainable-top';
 
@@ -32,11 +33,7 @@ export function arraySource(
   };
 }
 
-export interface LinearHead {
-  /** On raw (not standardised) pooled features. */
-  weights: Float32Array;
-  bias: number;
-}
+export type { LinearHead };
 
 export interface TopEpoch {
   epoch: number;

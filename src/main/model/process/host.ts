@@ -4,6 +4,13 @@ import path from 'node:path';
 import type { CurvePoint, TrainResult } from '../head';
 import type { ActivationMap, LinearHead } from '../class-activation';
 import type {
+  ActivationCacheRequest,
+  TopJobProgress,
+  TopTrainingOutcome,
+  TopTrainingRequest,
+} from '../deep/top-job';
+import type { TopEpoch } from '../deep/train-top';
+import type {
   BackendReport,
   HeadTrainingRequest,
   ModelMessage,
@@ -123,6 +130,43 @@ export class ModelProcess {
       (message, done) => {
         if (message.kind === 'epoch') handlers.onEpoch?.(message.point);
         else if (message.kind === 'trained') done(message.result);
+      },
+      handlers.signal,
+    );
+  }
+
+  /** Writes the activations at a cut of image files to a half-precision file (kept if already whole). */
+  async cacheActivations(
+    request: ActivationCacheRequest,
+    handlers: { onProgress?: (progress: TopJobProgress) => void; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    await this.backend();
+    await this.request<void>(
+      { kind: 'cache-activations', request },
+      (message, done) => {
+        if (message.kind === 'top-progress') handlers.onProgress?.(message.progress);
+        else if (message.kind === 'done') done(undefined);
+      },
+      handlers.signal,
+    );
+  }
+
+  /** Fine-tunes the top of the process's backbone with a head, on cached activations. */
+  async trainTop(
+    request: TopTrainingRequest,
+    handlers: {
+      onEpoch?: (point: TopEpoch) => void;
+      onProgress?: (progress: TopJobProgress) => void;
+      signal?: AbortSignal;
+    } = {},
+  ): Promise<TopTrainingOutcome> {
+    await this.backend();
+    return this.request<TopTrainingOutcome>(
+      { kind: 'train-top', request },
+      (message, done) => {
+        if (message.kind === 'top-epoch') handlers.onEpoch?.(message.point);
+        else if (message.kind === 'top-progress') handlers.onProgress?.(message.progress);
+        else if (message.kind === 'top-trained') done(message.outcome);
       },
       handlers.signal,
     );

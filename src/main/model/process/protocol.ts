@@ -6,6 +6,13 @@
 import type { TrainOptions, TrainResult, CurvePoint } from '../head';
 import type { TopManifest } from '../deep/top-file';
 import type { ActivationMap, LinearHead } from '../class-activation';
+import type {
+  ActivationCacheRequest,
+  TopJobProgress,
+  TopTrainingOutcome,
+  TopTrainingRequest,
+} from '../deep/top-job';
+import type { TopEpoch } from '../deep/train-top';
 
 /** What the model process is set up with: where the backbone is and which backend to prefer. */
 export interface ModelProcessConfig {
@@ -31,6 +38,9 @@ export type ModelRequest =
   | { kind: 'train-head'; requestId: number; options: HeadTrainingRequest }
   /** The class-activation map of `head` on one image; an image that cannot be read fails the request. */
   | { kind: 'explain'; requestId: number; image: { imageId: number; path: string }; head: LinearHead }
+  /** Deep retraining: activations at the cut cached to a file, then the top fine-tuned on such files. */
+  | { kind: 'cache-activations'; requestId: number; request: ActivationCacheRequest }
+  | { kind: 'train-top'; requestId: number; request: TopTrainingRequest }
   | { kind: 'cancel'; requestId: number };
 
 export type ModelMessage =
@@ -40,5 +50,8 @@ export type ModelMessage =
   | { kind: 'epoch'; requestId: number; point: CurvePoint }
   | { kind: 'trained'; requestId: number; result: TrainResult }
   | { kind: 'explained'; requestId: number; imageId: number; map: ActivationMap }
+  | { kind: 'top-epoch'; requestId: number; point: TopEpoch }
+  | { kind: 'top-progress'; requestId: number; progress: TopJobProgress }
+  | { kind: 'top-trained'; requestId: number; outcome: TopTrainingOutcome }
   | { kind: 'done'; requestId: number }
   | { kind: 'error'; requestId: number; message: string; cancelled: boolean };

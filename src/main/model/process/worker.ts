@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { loadBackbone, type Backbone } from '../backbone';
 import { readTopWeights } from '../deep/top-file';
+import { cacheActivations, trainTopJob, type TopJobProgress } from '../deep/top-job';
 import { imageToInput } from '../preprocess';
 import { initBackend } from '../tf-backend';
 import { trainHeadAsync, TrainingAbortedError } from '../head';
@@ -74,6 +75,22 @@ async function handle(
       post({ kind: 'trained', requestId: request.requestId, result });
       return;
     }
+    case 'cache-activations': {
+      await cacheActivations(initialised(), request.request, progressOf(request.requestId));
+      post({ kind: 'done', requestId: request.requestId });
+      return;
+    }
+    case 'train-top': {
+      const outcome = await trainTopJob(
+        initialised(),
+        request.request,
+        signal,
+        (point) => post({ kind: 'top-epoch', requestId: request.requestId, point }),
+        progressOf(request.requestId),
+      );
+      post({ kind: 'top-trained', requestId: request.requestId, outcome });
+      return;
+    }
     case 'explain': {
       const map = await explain(request.image, request.head);
       post({ kind: 'explained', requestId: request.requestId, imageId: request.image.imageId, map });
@@ -82,8 +99,17 @@ async function handle(
   }
 }
 
-async function explain(image: { imageId: number; path: string }, head: LinearHead): Promise<ActivationMap> {
+function initialised(): Backbone {
   if (!backbone) throw new Error('the model process was not initialised');
+  return backbone;
+}
+
+function progressOf(requestId: number): (progress: TopJobProgress) => void {
+  return (progress) => post({ kind: 'top-progress', requestId, progress });
+}
+
+async function explain(image: { imageId: number; path: string }, head: LinearHead): Promise<ActivationMap> {
+  const backbone = initialised();
   let input: Float32Array;
   try {
     input = await imageToInput(await fs.promises.readFile(image.path));
@@ -103,8 +129,7 @@ async function embed(
   images: Array<{ imageId: number; path: string }>,
   signal: AbortSignal,
 ): Promise<void> {
-  if (!backbone) throw new Error('the model process was not initialised');
-  const model = backbone;
+  const model = initialised();
   const decode = async (batch: typeof images): Promise<Decoded[]> => {
     const decoded = await Promise.all(
       batch.map(async ({ imageId, path }) => {

@@ -1,0 +1,156 @@
+/**
+ * Deep retraining as the model process runs it: activations at the cut written to half-precision files,
+ * then the top fine-tuned with the head on rows drawn from those files. Plain data in and out, so the
+ * requests cross the process boundary as they are.
+ */
+import fs from 'node:fs';
+import type { Backbone } from '../backbone';
+import { openActivationFile, writeActivationFile, type ActivationFile } from './activation-file';
+import { topBytes, topManifest, TOP_FILE, type TopManifest } from './top-file';
+import {
+  embedThroughTop,
+  scoreTop,
+  trainTop,
+  type ActivationSource,
+  type DeepRecipe,
+  type LinearHead,
+  type TopEpoch,
+} from './train-top';
+import { TrainableTop } from './trainable-top';
+import path from 'node:path';
+
+export interface ActivationCacheRequest {
+  cut: string;
+  /** Image files, in row order. */
+  files: string[];
+  /** The half-precision file to write; one already there with the right size is kept. */
+  file: string;
+}
+
+export interface TopTrainingRequest {
+  recipe: DeepRecipe;
+  /** Activation files written by an activation request at recipe.cut; rows count on across them. */
+  sources: string[];
+  labels: Uint8Array;
+  sampleWeights: Float32Array;
+  train: number[];
+  validation: number[];
+  /** The parent model's head on raw pooled features: training starts where the parent is. */
+  initialHead: LinearHead;
+  seed: number;
+  /** Rows whose embeddings through the trained top come back (what later head retrainings learn from). */
+  embedRows: number[];
+  /** Folder the trained top's weights are written to, as TOP_FILE. */
+  topDir: string;
+}
+
+export interface TopTrainingOutcome {
+  top: TopManifest;
+  head: LinearHead;
+  bestEpoch: number;
+  curve: TopEpoch[];
+  /** Validation rows scored by the trained top and head, and by the parent's. */
+  validationScores: Float32Array;
+  parentValidationScores: Float32Array;
+  embeddings: Float32Array;
+}
+
+export type TopJobProgress = { phase: 'activations' | 'training' | 'embedding'; done: number; total: number };
+
+export async function cacheActivations(
+  backbone: Backbone,
+  request: ActivationCacheRequest,
+  onProgress: (progress: TopJobProgress) => void,
+): Promise<void> {
+  const split = backbone.splitAt(request.cut);
+  const mapBytes = split.shape[0] * split.shape[1] * split.shape[2] * 2;
+  if (fs.existsSync(request.file) && fs.statSync(request.file).size === mapBytes * request.files.length)
+    return;
+  fs.mkdirSync(path.dirname(request.file), { recursive: true });
+  const total = request.files.length;
+  const written = await writeActivationFile(split, request.files, request.file, (done) =>
+    onProgress({ phase: 'activations', done, total }),
+  );
+  written.close();
+}
+
+export async function trainTopJob(
+  backbone: Backbone,
+  request: TopTrainingRequest,
+  signal: AbortSignal,
+  onEpoch: (point: TopEpoch) => void,
+  onProgress: (progress: TopJobProgress) => void,
+): Promise<TopTrainingOutcome> {
+  const split = backbone.splitAt(request.recipe.cut);
+  const files = request.sources.map((file) => openActivationFile(file, split.shape));
+  try {
+    const source = concatenated(files);
+    const { recipe } = request;
+    const parent = new TrainableTop(split.top, split.weights);
+    let parentValidationScores: Float32Array;
+    try {
+      parentValidationScores = scoreTop(
+        parent,
+        request.initialHead,
+        source,
+        request.validation,
+        recipe.batchSize,
+      );
+    } finally {
+      parent.dispose();
+    }
+    const result = await trainTop({
+      ...recipe,
+      top: split.top,
+      initialWeights: split.weights,
+      initialHead: request.initialHead,
+      source,
+      labels: request.labels,
+      sampleWeights: request.sampleWeights,
+      train: request.train,
+      validation: request.validation,
+      seed: request.seed,
+      signal,
+      onEpoch,
+      onBatch: (done, total) => onProgress({ phase: 'training', done, total }),
+    });
+    const trained = new TrainableTop(split.top, result.weights);
+    try {
+      const validationScores = scoreTop(trained, result.head, source, request.validation, recipe.batchSize);
+      onProgress({ phase: 'embedding', done: 0, total: request.embedRows.length });
+      const embeddings = embedThroughTop(trained, source, request.embedRows, recipe.batchSize);
+      fs.writeFileSync(path.join(request.topDir, TOP_FILE), topBytes(result.weights));
+      return {
+        top: topManifest(recipe.cut, result.weights),
+        head: result.head,
+        bestEpoch: result.bestEpoch,
+        curve: result.curve,
+        validationScores,
+        parentValidationScores,
+        embeddings,
+      };
+    } finally {
+      trained.dispose();
+    }
+  } finally {
+    for (const file of files) file.close();
+  }
+}
+
+/** Several activation files read as one, their rows numbered on from one file to the next. */
+function concatenated(files: readonly ActivationFile[]): ActivationSource {
+  const first = files[0];
+  if (!first) throw new Error('deep retraining needs at least one activation file');
+  const size = first.shape[0] * first.shape[1] * first.shape[2];
+  const starts = files.map((_, i) => files.slice(0, i).reduce((s, f) => s + f.rows, 0));
+  return {
+    shape: first.shape,
+    read: (rows, target) =>
+      rows.forEach((row, i) => {
+        let k = files.length - 1;
+        while (k > 0 && row < (starts[k] as number)) k--;
+        const file = files[k] as ActivationFile;
+        file.read([row - (starts[k] as number)], target.subarray(i * size, (i + 1) * size));
+      }),
+  };
+}
