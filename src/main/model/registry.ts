@@ -6,6 +6,7 @@ import type { ModelRecord } from '../library/models';
 import type { HeadParams } from './head';
 import { readTopWeights, topBytes, type TopManifest } from './deep/top-file';
 import type { ModelProcessConfig } from './process/protocol';
+import type { ResourcePaths } from '../resources';
 
 /** Everything needed to score with a model and to tell where it came from. Plain JSON on disk. */
 export interface ModelArtifact {
@@ -36,6 +37,8 @@ export interface ModelArtifact {
 
 const MODELS_DIR = 'models';
 const ARTIFACT_FILE = 'model.json';
+/** A deep-retrained model's own copy of the shipped training set, embedded through its top. */
+const TRAINING_DIR = 'training';
 
 /** A new version name, sortable by time: head-20260301T101500Z-3f9a. */
 export function newVersion(kind: string, at = new Date()): string {
@@ -58,6 +61,8 @@ export function writeModelFiles(dataDir: string, artifact: ModelArtifact, topDir
     if (!topDir) throw new Error(`Model ${artifact.version}: no folder to copy its top from`);
     // Read back and checked against the manifest, so a damaged file is never copied into the library.
     fs.writeFileSync(path.join(temporary, artifact.top.file), topBytes(readTopWeights(topDir, artifact.top)));
+    const training = path.join(topDir, TRAINING_DIR);
+    if (fs.existsSync(training)) fs.cpSync(training, path.join(temporary, TRAINING_DIR), { recursive: true });
   }
   fs.writeFileSync(path.join(temporary, ARTIFACT_FILE), JSON.stringify(artifact));
   const relative = path.join(MODELS_DIR, artifact.version);
@@ -141,6 +146,20 @@ export function modelDir(dataDir: string, record: Pick<ModelRecord, 'artifactPat
 /** What the model process needs to compute a model's embeddings: its fine-tuned top, if any. */
 export function topConfig(artifact: ModelArtifact, dir: string): ModelProcessConfig['top'] {
   return artifact.top && { dir, manifest: artifact.top };
+}
+
+/**
+ * Where the training set that a model's embeddings match is: its own copy when its top was retrained
+ * at the clinic, else the one shipped with the default model.
+ */
+export function trainingSetDirOf(dir: string, resources: Pick<ResourcePaths, 'trainingSetDir'>): string {
+  const own = ownTrainingSetDir(dir);
+  return fs.existsSync(own) ? own : resources.trainingSetDir;
+}
+
+/** The folder a model's own training set is written to before the model is stored (see trainingSetDirOf). */
+export function ownTrainingSetDir(dir: string): string {
+  return path.join(dir, TRAINING_DIR);
 }
 
 export function shippedModelFile(defaultModelDir: string): string {

@@ -124,7 +124,8 @@ export function rescore(library: Library, record: ModelRecord, artifact: ModelAr
   });
 }
 
-function storedPath(library: Library, imageId: number): string {
+/** Where an image's original is in the library's store. */
+export function storedPath(library: Library, imageId: number): string {
   const image = library.images.byId(imageId);
   if (!image) throw new Error(`image ${imageId} vanished from the library`);
   return library.store.originalPath(image.sha256, image.format);

@@ -1,6 +1,7 @@
 import type { Library } from '../library';
 import type { ModelRecord } from '../library/models';
-import { predict, type CurvePoint } from '../model/head';
+import { predict, type CurvePoint, type HeadParams } from '../model/head';
+import type { TopManifest } from '../model/deep/top-file';
 import { evaluate, rocAuc, type Evaluation } from '../model/metrics';
 import type { ModelProcess } from '../model/process/host';
 import type { HeadTrainingRequest } from '../model/process/protocol';
@@ -10,13 +11,15 @@ import {
   readShippedModel,
   modelDir,
   registerModel,
+  trainingSetDirOf,
   type ModelArtifact,
 } from '../model/registry';
 import { groupKey } from '../model/splits';
 import { sensitivityEstimate, thresholdForSensitivity, type SensitivityEstimate } from '../model/threshold';
-import { readTrainingSet, selectRows } from '../model/training-set';
+import { readTrainingSet, selectRows, type TrainingSet } from '../model/training-set';
 import { inValidationSet } from '../model/validation-set';
 import type { ResourcePaths } from '../resources';
+import type { ModelLocation } from './model-session';
 import { embedMissing, rescore } from './ranking';
 
 export interface RetrainReport {
@@ -65,19 +68,18 @@ export async function retrainHead(
   resources: ResourcePaths,
   options: { actor: string; signal?: AbortSignal; onEpoch?: (point: CurvePoint) => void },
 ): Promise<RetrainReport> {
-  library.trainingRuns.markAbandoned();
   const settings = library.settings.all();
-  const runId = library.trainingRuns.start('head', { seed: HEAD_SEED, ...settings });
-  try {
+  return trainingRun(library, 'head', { seed: HEAD_SEED, ...settings }, options.signal, async (runId) => {
     const { backend } = await embedMissing(library, modelProcess, { signal: options.signal });
     const active = activeModel(library, resources.defaultModelDir);
-    if (active.artifact.backbone !== backend.backboneVersion) {
-      throw new Error(
-        `the model process computes ${backend.backboneVersion} embeddings, but the active model ` +
-          `${active.record.version} uses ${active.artifact.backbone}`,
-      );
-    }
-    const data = assemble(library, resources, backend.backboneVersion, settings.localLabelWeight);
+    requireSameBackbone(active, backend.backboneVersion);
+    const activeDir = modelDir(library.dataDir, active.record);
+    const data = assemble(
+      library,
+      readTrainingSet(trainingSetDirOf(activeDir, resources)),
+      backend.backboneVersion,
+      settings.localLabelWeight,
+    );
     // The shipped default's recipe, chosen by cross-validation when it was trained.
     const { hyperparameters } = readShippedModel(resources.defaultModelDir);
     const { request, validation, validationRows } = headTrainingRequest(data, hyperparameters.l2);
@@ -85,104 +87,180 @@ export async function retrainHead(
       onEpoch: options.onEpoch,
       signal: options.signal,
     });
-
-    const candidateScores = predict(result.head, validation.x, validation.n);
-    const activeScores = predict(active.artifact.head, validation.x, validation.n);
-    const operating = thresholdForSensitivity(candidateScores, validation.y, {
-      target: settings.targetSensitivity,
-      weights: validation.weights,
-    });
-    const candidateAuc = rocAuc(candidateScores, validation.y, validation.weights);
-    const activeAuc = rocAuc(activeScores, validation.y, validation.weights);
-    const promoted = candidateAuc >= activeAuc - settings.promotionTolerance;
-    const localMask = Uint8Array.from(validationRows, (i) => data.local[i] as number);
-    const local = localEvaluation(
-      candidateScores,
-      activeScores,
-      validation.y,
-      localMask,
-      operating.threshold,
-      active.record,
-    );
-
-    const counts = countRows(data, indices(data.validation, 0), validationRows);
-    const artifact: ModelArtifact = {
-      format: 'triage-model-v1',
-      version: newVersion('head'),
-      kind: 'head',
-      backbone: backend.backboneVersion,
-      // A new head on the same embeddings: a fine-tuned top, if the parent has one, comes along.
-      top: active.artifact.top,
-      head: result.head,
-      threshold: operating.threshold,
-      targetSensitivity: settings.targetSensitivity,
-      hyperparameters,
-      metrics: {
-        validation: evaluate(candidateScores, validation.y, operating.threshold),
-        weightedAuc: candidateAuc,
-        parentWeightedAuc: activeAuc,
-        local,
-        learningCurve: result.curve,
-        bestEpoch: result.bestEpoch,
-      },
-      provenance: {
-        parentVersion: active.record.version,
-        trainedAt: new Date().toISOString(),
-        labelSnapshot: library.db.prepare('SELECT max(labeled_at) FROM labels').pluck().get() as
-          string | null,
-        counts,
-        backend: backend.name,
-        seed: HEAD_SEED,
-      },
-    };
-    const decision = promoted
-      ? `promoted: validation AUC ${candidateAuc.toFixed(4)} against ${activeAuc.toFixed(4)} for ${active.record.version}`
-      : `rejected: validation AUC ${candidateAuc.toFixed(4)} is below ${activeAuc.toFixed(4)} for ` +
-        `${active.record.version} by more than the tolerance ${settings.promotionTolerance}`;
-    const record = registerModel(
-      library,
-      artifact,
-      promoted ? 'candidate' : 'rejected',
-      modelDir(library.dataDir, active.record),
-    );
-    if (promoted) {
-      library.models.activate(record.version);
-      rescore(library, record, artifact);
-    }
-    library.audit.record(
-      options.actor,
-      promoted ? 'model.promote' : 'model.reject',
-      `model:${record.version}`,
-      {
-        candidateAuc,
-        activeAuc,
-      },
-    );
-    library.trainingRuns.finish(runId, {
-      status: 'completed',
-      modelId: record.id,
-      metrics: { candidateAuc, activeAuc },
-    });
-    return {
+    return concludeRetraining(library, {
       runId,
-      candidate: record.version,
-      parent: active.record.version,
-      promoted,
-      decision,
-      threshold: operating.threshold,
-      candidateAuc,
-      activeAuc,
+      actor: options.actor,
+      active,
+      hyperparameters,
+      validation: {
+        y: validation.y,
+        weights: validation.weights,
+        local: Uint8Array.from(validationRows, (i) => data.local[i] as number),
+      },
+      counts: countRows(data, indices(data.validation, 0), validationRows),
+      backend: backend.name,
+      seed: HEAD_SEED,
+      candidate: {
+        kind: 'head',
+        backbone: backend.backboneVersion,
+        // A new head on the same embeddings: a fine-tuned top, if the parent has one, comes along.
+        top: active.artifact.top,
+        filesDir: activeDir,
+        head: result.head,
+        curve: result.curve,
+        bestEpoch: result.bestEpoch,
+        scores: predict(result.head, validation.x, validation.n),
+        activeScores: predict(active.artifact.head, validation.x, validation.n),
+      },
+    });
+  });
+}
+
+/** A retraining's result before it is judged: the model, and its and the active model's validation scores. */
+export interface TrainedCandidate {
+  kind: ModelArtifact['kind'];
+  backbone: string;
+  top?: TopManifest;
+  /** The folder the candidate's files (its top, the training set through it) are copied from. */
+  filesDir?: string;
+  head: HeadParams;
+  curve: CurvePoint[];
+  bestEpoch: number;
+  scores: Float32Array;
+  activeScores: Float32Array;
+}
+
+/**
+ * Judges a candidate against the active model on the same validation rows, stores it as a new version
+ * (rejected, or a candidate), and promotes it when it is not worse: `beforePromotion` then runs first
+ * (a new top needs the library embedded through it), and every image is re-scored.
+ */
+export async function concludeRetraining(
+  library: Library,
+  o: {
+    runId: number;
+    actor: string;
+    active: { record: ModelRecord; artifact: ModelArtifact };
+    hyperparameters: ModelArtifact['hyperparameters'];
+    validation: { y: Uint8Array; weights: Float32Array; local: Uint8Array };
+    counts: Record<string, number>;
+    backend: string;
+    seed: number;
+    candidate: TrainedCandidate;
+    beforePromotion?: (model: ModelLocation) => Promise<void>;
+  },
+): Promise<RetrainReport> {
+  const settings = library.settings.all();
+  const { candidate, validation, active } = o;
+  const operating = thresholdForSensitivity(candidate.scores, validation.y, {
+    target: settings.targetSensitivity,
+    weights: validation.weights,
+  });
+  const candidateAuc = rocAuc(candidate.scores, validation.y, validation.weights);
+  const activeAuc = rocAuc(candidate.activeScores, validation.y, validation.weights);
+  const promoted = candidateAuc >= activeAuc - settings.promotionTolerance;
+  const local = localEvaluation(
+    candidate.scores,
+    candidate.activeScores,
+    validation.y,
+    validation.local,
+    operating.threshold,
+    active.record,
+  );
+  const artifact: ModelArtifact = {
+    format: 'triage-model-v1',
+    version: newVersion(candidate.kind),
+    kind: candidate.kind,
+    backbone: candidate.backbone,
+    top: candidate.top,
+    head: candidate.head,
+    threshold: operating.threshold,
+    targetSensitivity: settings.targetSensitivity,
+    hyperparameters: o.hyperparameters,
+    metrics: {
+      validation: evaluate(candidate.scores, validation.y, operating.threshold),
+      weightedAuc: candidateAuc,
+      parentWeightedAuc: activeAuc,
       local,
-      counts,
-      curve: result.curve,
-    };
+      learningCurve: candidate.curve,
+      bestEpoch: candidate.bestEpoch,
+    },
+    provenance: {
+      parentVersion: active.record.version,
+      trainedAt: new Date().toISOString(),
+      labelSnapshot: library.db.prepare('SELECT max(labeled_at) FROM labels').pluck().get() as string | null,
+      counts: o.counts,
+      backend: o.backend,
+      seed: o.seed,
+    },
+  };
+  const decision = promoted
+    ? `promoted: validation AUC ${candidateAuc.toFixed(4)} against ${activeAuc.toFixed(4)} for ${active.record.version}`
+    : `rejected: validation AUC ${candidateAuc.toFixed(4)} is below ${activeAuc.toFixed(4)} for ` +
+      `${active.record.version} by more than the tolerance ${settings.promotionTolerance}`;
+  const record = registerModel(library, artifact, promoted ? 'candidate' : 'rejected', candidate.filesDir);
+  if (promoted) {
+    await o.beforePromotion?.({ artifact, dir: modelDir(library.dataDir, record) });
+    library.models.activate(record.version);
+    rescore(library, record, artifact);
+  }
+  library.audit.record(o.actor, promoted ? 'model.promote' : 'model.reject', `model:${record.version}`, {
+    candidateAuc,
+    activeAuc,
+  });
+  library.trainingRuns.finish(o.runId, {
+    status: 'completed',
+    modelId: record.id,
+    metrics: { candidateAuc, activeAuc },
+  });
+  return {
+    runId: o.runId,
+    candidate: record.version,
+    parent: active.record.version,
+    promoted,
+    decision,
+    threshold: operating.threshold,
+    candidateAuc,
+    activeAuc,
+    local,
+    counts: o.counts,
+    curve: candidate.curve,
+  };
+}
+
+/**
+ * Runs a retraining as a recorded training run: an earlier run cut off by a crash is marked so, and a
+ * failure or cancel is recorded before it is passed on.
+ */
+export async function trainingRun<T>(
+  library: Library,
+  kind: ModelArtifact['kind'],
+  params: unknown,
+  signal: AbortSignal | undefined,
+  work: (runId: number) => Promise<T>,
+): Promise<T> {
+  library.trainingRuns.markAbandoned();
+  const runId = library.trainingRuns.start(kind, params);
+  try {
+    return await work(runId);
   } catch (error) {
-    const cancelled = options.signal?.aborted === true;
     library.trainingRuns.finish(runId, {
-      status: cancelled ? 'cancelled' : 'failed',
+      status: signal?.aborted === true ? 'cancelled' : 'failed',
       error: (error as Error).message,
     });
     throw error;
+  }
+}
+
+export function requireSameBackbone(
+  active: { record: ModelRecord; artifact: ModelArtifact },
+  computed: string,
+): void {
+  if (active.artifact.backbone !== computed) {
+    throw new Error(
+      `the model process computes ${computed} embeddings, but the active model ` +
+        `${active.record.version} uses ${active.artifact.backbone}`,
+    );
   }
 }
 
@@ -217,11 +295,10 @@ export function headTrainingRequest(
 /** The shipped training set and the clinic's labeled images, with weights and the fixed split. */
 function assemble(
   library: Library,
-  resources: ResourcePaths,
+  shipped: TrainingSet,
   backbone: string,
   localWeight: number,
 ): WeightedSet {
-  const shipped = readTrainingSet(resources.trainingSetDir);
   if (shipped.backbone !== backbone) {
     throw new Error(`the shipped training set was embedded with ${shipped.backbone}, not ${backbone}`);
   }
@@ -284,7 +361,11 @@ function localEvaluation(
   };
 }
 
-function countRows(data: WeightedSet, train: number[], validation: number[]): Record<string, number> {
+export function countRows(
+  data: Pick<WeightedSet, 'local' | 'labels'>,
+  train: number[],
+  validation: number[],
+): Record<string, number> {
   const count = (rows: number[], local: number, positive?: number): number =>
     rows.filter((i) => data.local[i] === local && (positive === undefined || data.labels[i] === positive))
       .length;
@@ -298,7 +379,7 @@ function countRows(data: WeightedSet, train: number[], validation: number[]): Re
   };
 }
 
-function indices(mask: Uint8Array, value: number): number[] {
+export function indices(mask: Uint8Array, value: number): number[] {
   const out: number[] = [];
   mask.forEach((v, i) => {
     if (v === value) out.push(i);

@@ -1,0 +1,191 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Library } from '../library';
+import { baseVersion, readProvenance } from '../model/backbone';
+import { foldStandardisation } from '../model/head';
+import type { TopJobProgress } from '../model/deep/top-job';
+import { toppedVersion } from '../model/deep/top-file';
+import { asHeadParams, DEEP_RECIPE, type DeepRecipe, type TopEpoch } from '../model/deep/train-top';
+import { ModelProcess } from '../model/process/host';
+import { activeModel, ownTrainingSetDir, readShippedModel } from '../model/registry';
+import { groupKey } from '../model/splits';
+import { readTrainingSet, trainingImagePath, writeTrainingSet } from '../model/training-set';
+import { inValidationSet } from '../model/validation-set';
+import type { ResourcePaths } from '../resources';
+import { modelProcessConfig } from './model-session';
+import { embedMissing, storedPath } from './ranking';
+import {
+  concludeRetraining,
+  countRows,
+  indices,
+  requireSameBackbone,
+  trainingRun,
+  type RetrainReport,
+} from './retrain';
+
+export const DEEP_SEED = 11;
+
+export interface DeepRetrainOptions {
+  actor: string;
+  signal?: AbortSignal;
+  onEpoch?: (point: TopEpoch) => void;
+  onProgress?: (progress: TopJobProgress) => void;
+  /** Changes to the shipped recipe; the tests shorten it, the product uses it as it is. */
+  recipe?: Partial<Omit<DeepRecipe, 'cut'>>;
+}
+
+/**
+ * Deep retraining: fine-tunes the top of the backbone with the head on the shipped training images and
+ * the clinic's labeled ones (weighted up), from activations at the cut computed in the model process
+ * (the shipped images' once per library, the clinic's for each run). The candidate is judged like a
+ * head retraining; before it is promoted, every image is embedded through its new top, so the queue
+ * switches to it whole.
+ */
+export async function retrainDeep(
+  library: Library,
+  modelProcess: ModelProcess,
+  resources: ResourcePaths,
+  options: DeepRetrainOptions,
+): Promise<RetrainReport> {
+  const settings = library.settings.all();
+  const recipe: DeepRecipe = { ...DEEP_RECIPE, ...options.recipe };
+  const { signal } = options;
+  return trainingRun(library, 'deep', { seed: DEEP_SEED, recipe, ...settings }, signal, async (runId) => {
+    const { backend } = await embedMissing(library, modelProcess, { signal });
+    const active = activeModel(library, resources.defaultModelDir);
+    requireSameBackbone(active, backend.backboneVersion);
+    const { top: activeTop } = active.artifact;
+    if (activeTop && activeTop.cut !== recipe.cut) {
+      throw new Error(
+        `the active model's top starts after ${activeTop.cut}, deep retraining after ${recipe.cut}`,
+      );
+    }
+    if (activeTop?.testTransforms) {
+      throw new Error(
+        `the active model ${active.record.version} averages flipped images; deep retraining does not`,
+      );
+    }
+    const shipped = readTrainingSet(resources.trainingSetDir);
+    const labels = library.labels.trainingLabels(backend.backboneVersion);
+    const base = baseVersion(await readProvenance(resources.backboneDir));
+    const cacheDir = path.join(library.dataDir, 'cache', 'activations');
+    const shippedFile = path.join(
+      cacheDir,
+      `${base}-${recipe.cut}-ham10000-${shipped.names.length}.f16`.replace(/[^\w.-]/g, '_'),
+    );
+    const stage = path.join(cacheDir, `deep-run-${runId}`);
+    const localFile = path.join(stage, 'labeled.f16');
+    const handlers = { signal, onProgress: options.onProgress };
+    try {
+      fs.mkdirSync(stage, { recursive: true });
+      // The shipped images' activations do not depend on the top, so one file serves every deep retraining.
+      await modelProcess.cacheActivations(
+        {
+          cut: recipe.cut,
+          files: shipped.names.map((name) => trainingImagePath(resources.trainingSetDir, name)),
+          file: shippedFile,
+        },
+        handlers,
+      );
+      await modelProcess.cacheActivations(
+        { cut: recipe.cut, files: labels.map((l) => storedPath(library, l.imageId)), file: localFile },
+        handlers,
+      );
+
+      const nShipped = shipped.labels.length;
+      const n = nShipped + labels.length;
+      const rows = {
+        labels: new Uint8Array(n),
+        weights: new Float32Array(n),
+        local: new Uint8Array(n),
+        validation: new Uint8Array(n),
+      };
+      shipped.labels.forEach((y, i) => {
+        rows.labels[i] = y;
+        rows.weights[i] = 1;
+        rows.validation[i] = inValidationSet(shipped.groups[i] as string) ? 1 : 0;
+      });
+      labels.forEach((label, k) => {
+        const i = nShipped + k;
+        rows.labels[i] = label.melanoma ? 1 : 0;
+        rows.weights[i] = settings.localLabelWeight;
+        rows.local[i] = 1;
+        rows.validation[i] = inValidationSet(groupKey(label)) ? 1 : 0;
+      });
+      const train = indices(rows.validation, 0);
+      const validation = indices(rows.validation, 1);
+      const parentHead = foldStandardisation(
+        active.artifact.head.mean,
+        active.artifact.head.std,
+        active.artifact.head.weights,
+        active.artifact.head.bias,
+      );
+      const outcome = await modelProcess.trainTop(
+        {
+          recipe,
+          sources: [shippedFile, localFile],
+          labels: rows.labels,
+          sampleWeights: rows.weights,
+          train,
+          validation,
+          initialHead: { weights: Float32Array.from(parentHead.weights), bias: parentHead.bias },
+          seed: DEEP_SEED,
+          embedRows: Array.from(shipped.labels, (_, i) => i),
+          topDir: stage,
+        },
+        { ...handlers, onEpoch: options.onEpoch },
+      );
+      const candidateBackbone = toppedVersion(base, outcome.top);
+      // Later head retrainings learn from the shipped images through this top, not the shipped one.
+      writeTrainingSet(ownTrainingSetDir(stage), {
+        ...shipped,
+        backbone: candidateBackbone,
+        values: outcome.embeddings,
+      });
+
+      return await concludeRetraining(library, {
+        runId,
+        actor: options.actor,
+        active,
+        hyperparameters: readShippedModel(resources.defaultModelDir).hyperparameters,
+        validation: {
+          y: Uint8Array.from(validation, (i) => rows.labels[i] as number),
+          weights: Float32Array.from(validation, (i) => rows.weights[i] as number),
+          local: Uint8Array.from(validation, (i) => rows.local[i] as number),
+        },
+        counts: countRows(rows, train, validation),
+        backend: backend.name,
+        seed: DEEP_SEED,
+        candidate: {
+          kind: 'deep',
+          backbone: candidateBackbone,
+          top: outcome.top,
+          filesDir: stage,
+          head: asHeadParams(outcome.head),
+          curve: outcome.curve,
+          bestEpoch: outcome.bestEpoch,
+          scores: outcome.validationScores,
+          activeScores: outcome.parentValidationScores,
+        },
+        beforePromotion: async (model) => {
+          const embedder = new ModelProcess(
+            modelProcessConfig(resources, library.settings.get('backend'), model),
+          );
+          try {
+            const { failed } = await embedMissing(library, embedder, { signal });
+            if (failed.length > 0) {
+              throw new Error(
+                `${failed.length} images could not be embedded through the new top, ${failed[0]?.path} first: ` +
+                  `${failed[0]?.reason}; the model ${active.record.version} stays active`,
+              );
+            }
+          } finally {
+            embedder.close();
+          }
+        },
+      });
+    } finally {
+      fs.rmSync(stage, { recursive: true, force: true });
+    }
+  });
+}
