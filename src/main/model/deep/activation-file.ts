@@ -26,19 +26,28 @@ export async function writeActivationFile(
   files: readonly string[],
   file: string,
   onBatch?: (done: number) => void,
+  signal?: AbortSignal,
 ): Promise<ActivationFile> {
   const size = split.shape[0] * split.shape[1] * split.shape[2];
   const temporary = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(temporary, 'w');
   try {
-    await forEachActivationBatch(split, files, (maps, start) => {
-      const bits = encodeHalf(maps);
-      fs.writeSync(fd, bits, 0, bits.byteLength, start * size * 2);
-      onBatch?.(start + maps.length / size);
-    });
-  } finally {
+    await forEachActivationBatch(
+      split,
+      files,
+      (maps, start) => {
+        const bits = encodeHalf(maps);
+        fs.writeSync(fd, bits, 0, bits.byteLength, start * size * 2);
+        onBatch?.(start + maps.length / size);
+      },
+      signal,
+    );
+  } catch (error) {
     fs.closeSync(fd);
+    fs.rmSync(temporary, { force: true });
+    throw error;
   }
+  fs.closeSync(fd);
   fs.renameSync(temporary, file);
   return openActivationFile(file, split.shape);
 }

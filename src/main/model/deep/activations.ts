@@ -14,12 +14,22 @@ export async function forEachActivationBatch(
   split: BackboneSplit,
   files: readonly string[],
   each: (maps: Float32Array, start: number) => void | Promise<void>,
+  signal?: AbortSignal,
 ): Promise<void> {
   const decode = (batch: readonly string[]): Promise<Float32Array[]> =>
-    Promise.all(batch.map(async (file) => imageToInput(await fs.promises.readFile(file))));
+    Promise.all(
+      batch.map(async (file) => {
+        try {
+          return await imageToInput(await fs.promises.readFile(file));
+        } catch (error) {
+          throw new Error(`${file}: ${(error as Error).message}`);
+        }
+      }),
+    );
   let next = decode(files.slice(0, BATCH));
   for (let start = 0; start < files.length; start += BATCH) {
     const inputs = await next;
+    if (signal?.aborted) throw new Error('cancelled');
     next = decode(files.slice(start + BATCH, start + 2 * BATCH));
     const activations = tf.tidy(() => split.activations(toBatch(inputs)));
     const maps = activations.dataSync() as Float32Array;

@@ -57,9 +57,27 @@ export interface TopTrainingOutcome {
 
 export type TopJobProgress = { phase: 'activations' | 'training' | 'embedding'; done: number; total: number };
 
+/**
+ * Passes on a phase's progress only when it moves by a `steps`-th of its total (and a new phase at
+ * once): a batch's worth of progress is too fine for a window or a terminal.
+ */
+export function inSteps(
+  steps: number,
+  report: (progress: TopJobProgress) => void,
+): (progress: TopJobProgress) => void {
+  let last = { phase: '', step: -1 };
+  return (progress) => {
+    const step = progress.total > 0 ? Math.floor((steps * progress.done) / progress.total) : 0;
+    if (progress.phase === last.phase && step === last.step) return;
+    last = { phase: progress.phase, step };
+    report(progress);
+  };
+}
+
 export async function cacheActivations(
   backbone: Backbone,
   request: ActivationCacheRequest,
+  signal: AbortSignal,
   onProgress: (progress: TopJobProgress) => void,
 ): Promise<void> {
   const split = backbone.splitAt(request.cut);
@@ -68,8 +86,12 @@ export async function cacheActivations(
     return;
   fs.mkdirSync(path.dirname(request.file), { recursive: true });
   const total = request.files.length;
-  const written = await writeActivationFile(split, request.files, request.file, (done) =>
-    onProgress({ phase: 'activations', done, total }),
+  const written = await writeActivationFile(
+    split,
+    request.files,
+    request.file,
+    (done) => onProgress({ phase: 'activations', done, total }),
+    signal,
   );
   written.close();
 }

@@ -76,7 +76,7 @@ async function handle(
       return;
     }
     case 'cache-activations': {
-      await cacheActivations(initialised(), request.request, progressOf(request.requestId));
+      await cacheActivations(initialised(), request.request, signal, progressOf(request.requestId));
       post({ kind: 'done', requestId: request.requestId });
       return;
     }
