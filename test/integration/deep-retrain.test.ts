@@ -14,60 +14,18 @@ import {
   registerModel,
   trainingSetDirOf,
 } from '../../src/main/model/registry';
-import {
-  readTrainingSet,
-  selectRows,
-  trainingImagePath,
-  writeTrainingSet,
-} from '../../src/main/model/training-set';
-import { inValidationSet } from '../../src/main/model/validation-set';
-import { resourcePaths, type ResourcePaths } from '../../src/main/resources';
+import { readTrainingSet } from '../../src/main/model/training-set';
+import type { ResourcePaths } from '../../src/main/resources';
 import { retrainDeep } from '../../src/main/triage/deep-retrain';
 import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
 import { rankLibrary } from '../../src/main/triage/ranking';
 import { retrainHead } from '../../src/main/triage/retrain';
 import { inspectLibrary } from '../helpers/library-checks';
 import { requireSharedHam } from '../helpers/temp-dirs';
+import { smallResources } from '../helpers/small-resources';
 
-const shippedResources = resourcePaths();
 /** One short epoch: what is tested is the plumbing around training, not what it reaches. */
 const RECIPE = { epochs: 1, patience: 1 };
-
-/**
- * Resources like the shipped ones, whose training set is a few dozen of the shipped rows (some in the
- * fixed validation set, melanomas on both sides) with their photographs: small enough to fine-tune on
- * in seconds.
- */
-function smallResources(root: string): ResourcePaths {
-  const dir = path.join(root, 'resources');
-  fs.mkdirSync(path.join(dir, 'training'), { recursive: true });
-  fs.symlinkSync(path.dirname(shippedResources.backboneDir), path.join(dir, 'backbone'));
-  fs.symlinkSync(path.dirname(shippedResources.defaultModelDir), path.join(dir, 'models'));
-  const resources = resourcePaths(dir);
-  const shipped = readTrainingSet(shippedResources.trainingSetDir);
-  const pick = (validation: boolean, melanoma: number, count: number): number[] =>
-    Array.from(shipped.labels, (y, i) => i)
-      .filter((i) => shipped.labels[i] === melanoma && inValidationSet(shipped.groups[i]!) === validation)
-      .filter((_, k) => k % 7 === 0)
-      .slice(0, count);
-  const rows = [...pick(false, 1, 16), ...pick(false, 0, 32), ...pick(true, 1, 8), ...pick(true, 0, 16)];
-  const names = rows.map((i) => shipped.names[i]!);
-  writeTrainingSet(resources.trainingSetDir, {
-    ...shipped,
-    values: selectRows(shipped.values, shipped.dimension, rows),
-    labels: Uint8Array.from(rows, (i) => shipped.labels[i]!),
-    groups: rows.map((i) => shipped.groups[i]!),
-    names,
-  });
-  fs.mkdirSync(path.join(resources.trainingSetDir, 'images'));
-  for (const name of names) {
-    fs.copyFileSync(
-      trainingImagePath(shippedResources.trainingSetDir, name),
-      trainingImagePath(resources.trainingSetDir, name),
-    );
-  }
-  return resources;
-}
 
 describe('deep retraining', () => {
   let root = '';
@@ -197,26 +155,36 @@ describe('deep retraining', () => {
 
   it('stops when cancelled, recording the run as cancelled and leaving the active model', async () => {
     const before = library.models.active()!;
-    const process = new ModelProcess(modelProcessConfig(resources, 'wasm', currentModel(library, resources)));
-    const controller = new AbortController();
-    try {
-      await expect(
-        retrainDeep(library, process, resources, {
-          actor: 'test',
-          recipe: RECIPE,
-          signal: controller.signal,
-          onProgress: (progress) => {
-            if (progress.phase === 'training') controller.abort();
-          },
-        }),
-      ).rejects.toThrow(/cancelled/);
-    } finally {
-      process.close();
-    }
-    expect(library.models.active()?.version).toBe(before.version);
-    expect(
-      library.db.prepare(`SELECT status FROM training_runs ORDER BY id DESC LIMIT 1`).pluck().get(),
-    ).toBe('cancelled');
-    expect(fs.readdirSync(path.join(dataDir, 'cache', 'activations'))).toHaveLength(1);
+    const cacheDir = path.join(dataDir, 'cache', 'activations');
+    const attempt = async (phase: string): Promise<void> => {
+      const process = new ModelProcess(
+        modelProcessConfig(resources, 'wasm', currentModel(library, resources)),
+      );
+      const controller = new AbortController();
+      try {
+        await expect(
+          retrainDeep(library, process, resources, {
+            actor: 'test',
+            recipe: RECIPE,
+            signal: controller.signal,
+            onProgress: (progress) => {
+              if (progress.phase === phase) controller.abort();
+            },
+          }),
+        ).rejects.toThrow(/cancelled/);
+      } finally {
+        process.close();
+      }
+      expect(library.models.active()?.version).toBe(before.version);
+      expect(
+        library.db.prepare(`SELECT status FROM training_runs ORDER BY id DESC LIMIT 1`).pluck().get(),
+      ).toBe('cancelled');
+    };
+    // While the shipped images' activations are computed: no partial file is left to be taken as whole.
+    fs.rmSync(cacheDir, { recursive: true });
+    await attempt('activations');
+    expect(fs.readdirSync(cacheDir)).toEqual([]);
+    await attempt('training');
+    expect(fs.readdirSync(cacheDir)).toHaveLength(1);
   }, 600_000);
 });

@@ -24,6 +24,7 @@ import {
 } from './retrain';
 
 export const DEEP_SEED = 11;
+const STAGE_PREFIX = 'deep-run-';
 
 export interface DeepRetrainOptions {
   actor: string;
@@ -73,7 +74,8 @@ export async function retrainDeep(
       cacheDir,
       `${base}-${recipe.cut}-ham10000-${shipped.names.length}.f16`.replace(/[^\w.-]/g, '_'),
     );
-    const stage = path.join(cacheDir, `deep-run-${runId}`);
+    removeLeftovers(cacheDir);
+    const stage = path.join(cacheDir, `${STAGE_PREFIX}${runId}`);
     const localFile = path.join(stage, 'labeled.f16');
     const handlers = { signal, onProgress: options.onProgress };
     try {
@@ -188,4 +190,17 @@ export async function retrainDeep(
       fs.rmSync(stage, { recursive: true, force: true });
     }
   });
+}
+
+/**
+ * What a deep retraining killed mid-way left behind (its staging folder, a half-written activation
+ * file): one retraining runs at a time, so any found when one starts belongs to none.
+ */
+function removeLeftovers(cacheDir: string): void {
+  if (!fs.existsSync(cacheDir)) return;
+  for (const name of fs.readdirSync(cacheDir)) {
+    if (name.startsWith(STAGE_PREFIX) || name.endsWith('.tmp')) {
+      fs.rmSync(path.join(cacheDir, name), { recursive: true, force: true });
+    }
+  }
 }
