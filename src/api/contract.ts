@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CONFIRMATIONS, DIAGNOSES } from './labels';
-import { SettingsSchema, SettingUpdateSchema } from './settings';
+import { RETRAIN_DEPTHS, SettingsSchema, SettingUpdateSchema } from './settings';
 import { JOB_KINDS, type JobEvent } from './jobs';
 import { RetrainScheduleStatusSchema } from './schedule';
 
@@ -302,7 +302,11 @@ export const apiCalls = {
     }),
     response: z.object({ jobId: id }),
   },
-  startRetrain: { channel: 'job:retrain', request: z.void(), response: z.object({ jobId: id }) },
+  startRetrain: {
+    channel: 'job:retrain',
+    request: z.strictObject({ depth: z.enum(RETRAIN_DEPTHS) }),
+    response: z.object({ jobId: id }),
+  },
   cancelJob: {
     channel: 'job:cancel',
     request: z.strictObject({ jobId: id }),

@@ -37,7 +37,8 @@ export const JobEventSchema = z.discriminatedUnion('type', [
     type: z.literal('progress'),
     id: z.number().int().positive(),
     kind: z.enum(JOB_KINDS),
-    phase: z.enum(['scanning', 'importing', 'ranking', 'scoring', 'training']),
+    /** 'activations': deep retraining runs images through the frozen part of the backbone first. */
+    phase: z.enum(['scanning', 'importing', 'ranking', 'scoring', 'activations', 'training']),
     done: count,
     /** Unknown while scanning, and for training, which may stop early. */
     total: count.nullable(),
@@ -58,3 +59,5 @@ export const JobEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type JobEvent = z.infer<typeof JobEventSchema>;
+export type JobProgress = Extract<JobEvent, { type: 'progress' }>;
+export type JobFinished = Extract<JobEvent, { type: 'finished' }>;

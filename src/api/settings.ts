@@ -22,6 +22,12 @@ export const SETTING_RANGES = {
 /** How often the library retrains itself in the background. */
 export const RETRAIN_SCHEDULES = ['off', 'daily', 'weekly'] as const;
 export type RetrainSchedule = (typeof RETRAIN_SCHEDULES)[number];
+/**
+ * What a retraining trains: a new head on the cached embeddings (seconds), or the backbone's top
+ * fine-tuned with the head (deep: tens of minutes on a CPU, for overnight runs).
+ */
+export const RETRAIN_DEPTHS = ['head', 'deep'] as const;
+export type RetrainDepth = (typeof RETRAIN_DEPTHS)[number];
 /** In the order of Date.getDay(), so a weekday's index is its day number. */
 export const WEEKDAYS = [
   'sunday',
@@ -66,6 +72,8 @@ export const SettingsSchema = z.object({
   retrainMinNewLabels: inRange('retrainMinNewLabels').int({
     error: 'retrainMinNewLabels must be a whole number',
   }),
+  /** What a scheduled retraining trains. */
+  retrainDepth: z.enum(RETRAIN_DEPTHS, { error: `retrainDepth must be one of ${RETRAIN_DEPTHS.join(', ')}` }),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;

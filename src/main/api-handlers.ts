@@ -153,7 +153,7 @@ export function createApiHandlers({ library, jobs, choose, user, defaultModelDir
         study,
       }),
     }),
-    startRetrain: () => ({ jobId: jobs.startRetrain() }),
+    startRetrain: ({ depth }) => ({ jobId: jobs.startRetrain(depth) }),
     cancelJob: ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     currentJob: () => jobs.current() ?? null,
     models: () => library.models.list().map(modelSummary),

@@ -4,10 +4,9 @@
  * resolves, and its outcome must not be lost.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { JobEvent } from '../api/jobs';
+import type { JobEvent, JobFinished, JobProgress } from '../api/jobs';
 
-export type JobProgress = Extract<JobEvent, { type: 'progress' }>;
-export type JobFinished = Extract<JobEvent, { type: 'finished' }>;
+export type { JobFinished, JobProgress };
 
 /** Events kept: enough for any job's progress, bounded however long the window stays open. */
 const KEEP = 2000;

@@ -273,6 +273,25 @@ describe('renderer', () => {
     await page.context().close();
   }, 240_000);
 
+  it('starts a deep retraining that reports its steps, and cancels it leaving the model as it was', async () => {
+    let forward: (event: JobEvent) => void = () => undefined;
+    const { page, errors, emit } = await openApp(apiHandlersFor(app.library(), { emit: (e) => forward(e) }));
+    forward = emit;
+    const before = app.library().models.active()!.version;
+    await page.getByRole('tab', { name: 'Model' }).click();
+    await page.getByRole('button', { name: 'Deep retrain' }).click();
+    const status = page.getByRole('status', { name: 'Retraining progress' });
+    // The shipped training photographs go through the frozen part of the network first.
+    await expect
+      .poll(() => status.textContent(), { timeout: 60_000 })
+      .toMatch(/Running images through the frozen part of the network: \d+ of 10015 images/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByText('retrain cancelled').count(), { timeout: 60_000 }).toBe(1);
+    expect(app.library().models.active()!.version).toBe(before);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
   it('changes settings with main validating each, and switches to the dark theme', async () => {
     const { page, errors } = await openApp(apiHandlersFor(app.library()));
     await page.getByRole('tab', { name: 'Settings' }).click();

@@ -40,6 +40,10 @@ describe('the retraining schedule on the settings screen', () => {
     await page.getByRole('combobox', { name: 'On' }).click();
     await page.getByRole('option', { name: 'Friday' }).click();
     await expect.poll(() => app.library().settings.get('retrainWeekday')).toBe('friday');
+    await page.getByRole('combobox', { name: 'What it retrains' }).click();
+    await page.getByRole('option', { name: 'The top of the network too (deep)' }).click();
+    await expect.poll(() => app.library().settings.get('retrainDepth')).toBe('deep');
+    await expect.poll(() => page.getByText(/tens of minutes on a CPU, best overnight/).count()).toBe(1);
     const time = page.getByLabel('Retraining time');
     await time.fill('03:15');
     await time.blur();

@@ -188,7 +188,7 @@ describe('the API on a ranked library', () => {
     );
     const { jobId } = await call('startImport', { folders: [newFolder], patient: 'P-8', study: 'visit 2' });
     expect(await call('currentJob', undefined)).toEqual({ id: jobId, kind: 'import' });
-    await expect(call('startRetrain', undefined)).rejects.toThrow(/import is already running/);
+    await expect(call('startRetrain', { depth: 'head' })).rejects.toThrow(/import is already running/);
     const done = await finished(jobId);
     expect(done).toMatchObject({
       kind: 'import',
@@ -208,13 +208,13 @@ describe('the API on a ranked library', () => {
   });
 
   it('retrains on the labels, reporting the promotion decision, and can be cancelled', async () => {
-    const cancelledJob = (await call('startRetrain', undefined)).jobId;
+    const cancelledJob = (await call('startRetrain', { depth: 'head' })).jobId;
     expect((await call('cancelJob', { jobId: cancelledJob })).cancelled).toBe(true);
     expect((await call('cancelJob', { jobId: 999 })).cancelled).toBe(false);
     expect(await finished(cancelledJob)).toMatchObject({ kind: 'retrain', outcome: 'cancelled' });
     const models = library.models.list().length;
 
-    const { jobId } = await call('startRetrain', undefined);
+    const { jobId } = await call('startRetrain', { depth: 'head' });
     const done = await finished(jobId);
     expect(done).toMatchObject({ kind: 'retrain', outcome: 'done' });
     expect(done.retrain?.decision).toMatch(/^(promoted|rejected): validation AUC/);

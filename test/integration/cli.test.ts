@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTriage } from '../helpers/triage-cli';
+import { openLibrary } from '../../src/main/library';
+import { runTriage, spawnTriage } from '../helpers/triage-cli';
 import { writeSyntheticJpegs } from '../helpers/images';
 import { HAM_FIXTURES, useTempDirs } from '../helpers/temp-dirs';
 
@@ -207,6 +208,37 @@ describe('triage CLI', () => {
       files: [{ path: secret, status: 'failed', reason: 'unreadable: permission denied to read this file' }],
     });
   });
+
+  it('retrain --deep reports its steps on stderr and stops cleanly on Ctrl-C', async () => {
+    const dataDir = tmp();
+    expect((await runTriage(['import', HAM_FIXTURES, '--patient', 'P-1', '--data-dir', dataDir])).code).toBe(
+      0,
+    );
+    const child = spawnTriage(['retrain', '--deep', '--data-dir', dataDir, '--json']);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The shipped training photographs' activations come first: interrupted there, after the first step.
+    await new Promise<void>((resolve) =>
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/activations: [1-9]\d* of 10015/.test(stderr)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(code, stderr).toBe(2);
+    // Said as such, for scripts too: no stack trace.
+    expect(JSON.parse(stdout)).toEqual({ error: 'cancelled' });
+    const library = openLibrary(dataDir);
+    try {
+      expect(library.trainingRuns.list(1)).toMatchObject([{ kind: 'deep', status: 'cancelled' }]);
+      expect(library.models.list()).toHaveLength(1);
+    } finally {
+      library.close();
+    }
+  }, 120_000);
 
   it('exits 2 with a clear message for unusable arguments or libraries', async () => {
     const dataDir = tmp();

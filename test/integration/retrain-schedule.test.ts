@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScheduledRetrainOutcome } from '../../src/api/schedule';
 import { importFolders } from '../../src/main/importer/import-folders';
-import { JobRunner, type FinishedJob } from '../../src/main/jobs/job-runner';
+import type { JobFinished } from '../../src/api/jobs';
+import { JobRunner } from '../../src/main/jobs/job-runner';
 import { openLibrary, type Library } from '../../src/main/library';
 import { resourcePaths } from '../../src/main/resources';
 import { RetrainScheduler } from '../../src/main/schedule/retrain-scheduler';
@@ -27,7 +28,7 @@ let jobs: JobRunner;
 let scheduler: RetrainScheduler;
 const clock = new FakeClock(day(1, 14));
 const reported: Array<{ at: string; outcome: ScheduledRetrainOutcome }> = [];
-const finishedJobs: FinishedJob[] = [];
+const finishedJobs: JobFinished[] = [];
 
 function open(): void {
   library = openLibrary(dataDir);
@@ -195,4 +196,26 @@ describe('scheduled retraining', () => {
     expect(await scheduler.tick()).toEqual({ kind: 'skipped', newLabels: 0, required: 2 });
     expect(retrainScheduleStatus(library, clock.now()).nextRun).toBe(day(18, 13).toISOString());
   });
+
+  it('runs a deep retraining when the schedule is set to train the top of the network too', async () => {
+    library.settings.set('retrainDepth', 'deep');
+    label('ISIC_0024307', true);
+    label('ISIC_0024308', false);
+    clock.set(day(18, 13));
+    const run = scheduler.tick();
+    const scheduled = jobs.current();
+    expect(scheduled).toMatchObject({ kind: 'retrain' });
+    await expect
+      .poll(() => library.trainingRuns.list(1)[0], { timeout: 60_000 })
+      .toMatchObject({
+        kind: 'deep',
+        status: 'running',
+      });
+    // Started, it is the job runner's like any other: cancelled, it leaves the model as it was.
+    const active = library.models.active()?.version;
+    expect(jobs.cancel(scheduled!.id)).toBe(true);
+    expect(await run).toMatchObject({ kind: 'cancelled' });
+    expect(library.trainingRuns.list(1)[0]).toMatchObject({ kind: 'deep', status: 'cancelled' });
+    expect(library.models.active()?.version).toBe(active);
+  }, 120_000);
 });

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { Option, type Command } from 'commander';
 import { openLibrary, type Library } from '../library';
 import { defaultDataDir } from './data-dir';
-import type { Output } from './output';
+import { CancelledError, type Output } from './output';
 
 export interface GlobalOptions {
   dataDir: string;
@@ -47,6 +47,10 @@ export async function withCancellation<T>(work: (signal: AbortSignal) => Promise
   process.once('SIGTERM', cancel);
   try {
     return await work(controller.signal);
+  } catch (error) {
+    // However deep the cancel surfaced (the model process, a batch loop), the user asked for it.
+    if (controller.signal.aborted) throw new CancelledError();
+    throw error;
   } finally {
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);

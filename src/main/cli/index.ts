@@ -1,7 +1,7 @@
 import { CommanderError, type Command } from 'commander';
 import { CsvError } from '../importer/csv';
 import { LibraryError } from '../library/errors';
-import { EXIT, Output, UsageError } from './output';
+import { CancelledError, EXIT, Output, UsageError } from './output';
 import { buildProgram } from './program';
 import packageJson from '../../../package.json';
 
@@ -18,7 +18,12 @@ export async function runCli(argv: string[]): Promise<number> {
       const done = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
       return done ? EXIT.ok : EXIT.unusable;
     }
-    if (error instanceof LibraryError || error instanceof CsvError || error instanceof UsageError) {
+    if (
+      error instanceof LibraryError ||
+      error instanceof CsvError ||
+      error instanceof UsageError ||
+      error instanceof CancelledError
+    ) {
       out.error(error.message);
       return EXIT.unusable;
     }

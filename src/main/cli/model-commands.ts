@@ -6,6 +6,9 @@ import type { QueueEntry } from '../library/predictions';
 import { modelDir, readModelFiles } from '../model/registry';
 import { evaluateFolder } from '../triage/evaluate-folder';
 import { retrainHead } from '../triage/retrain';
+import { retrainDeep } from '../triage/deep-retrain';
+import { inSteps } from '../model/deep/top-job';
+import type { CurvePoint } from '../model/head';
 import type { RankReport } from '../triage/ranking';
 import { rollbackTo } from '../triage/rollback';
 import { resourcePaths } from '../resources';
@@ -132,22 +135,35 @@ export function registerModelCommands(program: Command, out: Output): void {
     },
   );
 
-  withLibrary<{ by: string }>(
+  withLibrary<{ by: string; deep: boolean }>(
     program
       .command('retrain')
       .description('retrain on all current labels; the new model is kept only if it is not worse')
+      .option(
+        '--deep',
+        "fine-tune the backbone's top with the head (tens of minutes on a CPU), not only a new head",
+        false,
+      )
       .addOption(actorOption()),
     (library, options) =>
       withCancellation((signal) =>
         withModelProcess(library, async (modelProcess, resources) => {
-          const report = await retrainHead(library, modelProcess, resources, {
-            actor: options.by,
-            signal,
-            onEpoch: (p) =>
-              process.stderr.write(
-                `epoch ${p.epoch}: training loss ${p.trainLoss.toFixed(4)}, validation loss ${p.validationLoss?.toFixed(4)}\n`,
-              ),
-          });
+          const onEpoch = (p: CurvePoint & { validationAuc?: number }): void => {
+            const auc = p.validationAuc === undefined ? '' : `, validation AUC ${p.validationAuc.toFixed(4)}`;
+            process.stderr.write(
+              `epoch ${p.epoch}: training loss ${p.trainLoss.toFixed(4)}, validation loss ${p.validationLoss?.toFixed(4)}${auc}\n`,
+            );
+          };
+          const report = options.deep
+            ? await retrainDeep(library, modelProcess, resources, {
+                actor: options.by,
+                signal,
+                onEpoch,
+                onProgress: inSteps(10, ({ phase, done, total }) =>
+                  process.stderr.write(`${phase}: ${done} of ${total}\n`),
+                ),
+              })
+            : await retrainHead(library, modelProcess, resources, { actor: options.by, signal, onEpoch });
           const s = report.local.sensitivity;
           out.result(report, () =>
             [

@@ -1,6 +1,14 @@
 /** Exit codes scripts rely on. */
 export const EXIT = { ok: 0, partial: 1, unusable: 2 } as const;
 
+/** Work stopped by Ctrl-C or SIGTERM: said as such, without a stack trace. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
 /** Bad arguments that commander cannot see, such as an image id that is not in the library. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -1,9 +1,13 @@
-import type { JobEvent, JobKind } from '../../api/jobs';
+import type { JobEvent, JobFinished, JobKind, JobProgress } from '../../api/jobs';
 import type { Library } from '../library';
 import { importFolders, type ImportOptions } from '../importer/import-folders';
 import type { ResourcePaths } from '../resources';
 import type { RankProgress, RankReport } from '../triage/ranking';
 import { retrainHead } from '../triage/retrain';
+import { retrainDeep } from '../triage/deep-retrain';
+import { inSteps } from '../model/deep/top-job';
+import type { CurvePoint } from '../model/head';
+import type { RetrainDepth } from '../../api/settings';
 import { rankCurrent, withModelProcess } from '../triage/model-session';
 import { rollbackTo } from '../triage/rollback';
 
@@ -12,14 +16,13 @@ import { rollbackTo } from '../triage/rollback';
  * writing the same library would fight over it, and two retrainings would compare against a moving
  * active model. Progress and the outcome go to `emit`, which the IPC layer forwards to the window.
  */
-export type FinishedJob = Extract<JobEvent, { type: 'finished' }>;
 
 interface RunningJob {
   id: number;
   kind: JobKind;
   controller: AbortController;
   /** Settles with the job's outcome, after `emit` has sent it. */
-  finished?: Promise<FinishedJob>;
+  finished?: Promise<JobFinished>;
 }
 
 export class JobRunner {
@@ -75,24 +78,35 @@ export class JobRunner {
     });
   }
 
-  startRetrain(): number {
+  /** Retrains the library's model: a new head ('head'), or the backbone's top with it ('deep'). */
+  startRetrain(depth: RetrainDepth = 'head'): number {
     return this.start('retrain', (id, signal) =>
       withModelProcess(this.library, async (modelProcess) => {
-        const report = await retrainHead(this.library, modelProcess, this.resources, {
-          actor: this.user,
-          signal,
-          onEpoch: (point) =>
-            this.emit({
-              type: 'progress',
-              id,
-              kind: 'retrain',
-              phase: 'training',
-              done: point.epoch,
-              total: null,
-              rate: 0,
-              loss: { training: point.trainLoss, validation: point.validationLoss },
-            }),
-        });
+        const progress = (event: Omit<JobProgress, 'type' | 'id' | 'kind'>): void =>
+          this.emit({ type: 'progress', id, kind: 'retrain', ...event });
+        const onEpoch = (point: CurvePoint): void =>
+          progress({
+            phase: 'training',
+            done: point.epoch,
+            total: null,
+            rate: 0,
+            loss: { training: point.trainLoss, validation: point.validationLoss },
+          });
+        const options = { actor: this.user, signal, onEpoch };
+        const report =
+          depth === 'deep'
+            ? await retrainDeep(this.library, modelProcess, this.resources, {
+                ...options,
+                onProgress: inSteps(100, (p) =>
+                  progress({
+                    phase: p.phase === 'embedding' ? 'ranking' : p.phase,
+                    done: p.done,
+                    total: p.total,
+                    rate: 0,
+                  }),
+                ),
+              })
+            : await retrainHead(this.library, modelProcess, this.resources, options);
         return {
           outcome: 'done',
           retrain: {
@@ -123,7 +137,7 @@ export class JobRunner {
   }
 
   /** The outcome of job `id` once it ends, for callers that started it (the retraining schedule). */
-  finished(id: number): Promise<FinishedJob> | undefined {
+  finished(id: number): Promise<JobFinished> | undefined {
     return this.running?.id === id ? this.running.finished : undefined;
   }
 
@@ -153,7 +167,7 @@ export class JobRunner {
 
   private start(
     kind: JobKind,
-    work: (id: number, signal: AbortSignal) => Promise<Omit<FinishedJob, 'type' | 'id' | 'kind'>>,
+    work: (id: number, signal: AbortSignal) => Promise<Omit<JobFinished, 'type' | 'id' | 'kind'>>,
   ): number {
     if (this.running) {
       throw new Error(`A ${this.running.kind} is already running; wait for it or cancel it first.`);
@@ -164,8 +178,8 @@ export class JobRunner {
     this.running = running;
     running.finished = work(id, controller.signal)
       .then(
-        (result): FinishedJob => ({ type: 'finished', id, kind, ...result }),
-        (error: unknown): FinishedJob => ({
+        (result): JobFinished => ({ type: 'finished', id, kind, ...result }),
+        (error: unknown): JobFinished => ({
           type: 'finished' as const,
           id,
           kind,

@@ -18,6 +18,7 @@ export const SETTING_DEFAULTS: Settings = {
   retrainTime: '02:00',
   retrainWeekday: 'sunday',
   retrainMinNewLabels: 20,
+  retrainDepth: 'head',
 };
 
 export class SettingsStore {

@@ -1,5 +1,6 @@
 import type { ScheduledRetrainOutcome } from '../../api/schedule';
-import type { FinishedJob, JobRunner } from '../jobs/job-runner';
+import type { JobFinished } from '../../api/jobs';
+import type { JobRunner } from '../jobs/job-runner';
 import type { Library } from '../library';
 import type { RetrainScheduleState } from '../library/schedule-state';
 import type { SchedulerClock } from './clock';
@@ -82,7 +83,7 @@ export class RetrainScheduler {
       this.record(state, at, outcome);
       return outcome;
     }
-    const jobId = this.jobs.startRetrain();
+    const jobId = this.jobs.startRetrain(settings.retrainDepth);
     // The promotion is recorded under the user's name: this says it was the schedule that started it.
     this.library.audit.record('scheduler', 'retrain.scheduled', `job:${jobId}`, {
       newLabels,
@@ -91,7 +92,7 @@ export class RetrainScheduler {
     // Recorded before it ends: a restart during the retraining must not start it again at once.
     this.library.retrainSchedule.write({ ...state, since: at, lastRun: { at, outcome: null } });
     this.running = true;
-    let finished: FinishedJob | undefined;
+    let finished: JobFinished | undefined;
     try {
       finished = await this.jobs.finished(jobId);
     } finally {
@@ -122,7 +123,7 @@ export function stateFor(
   return { plan: plan.key, since: now.toISOString(), lastRun: stored?.lastRun ?? null };
 }
 
-function outcomeOf(event: FinishedJob | undefined): ScheduledRetrainOutcome {
+function outcomeOf(event: JobFinished | undefined): ScheduledRetrainOutcome {
   if (!event) return { kind: 'failed', message: 'the retraining job ended before its outcome was known' };
   if (event.outcome === 'cancelled') return { kind: 'cancelled' };
   if (event.outcome === 'failed' || !event.retrain) {

@@ -16,15 +16,16 @@ import { useCallback, useMemo, useState, type JSX } from 'react';
 import type { ModelDetail, ModelSummary } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
 import { messageOf, useApiCall } from '../useApi';
-import { useJob, type JobFinished } from '../useJob';
+import { useJob, type JobFinished, type JobProgress } from '../useJob';
 import { percent } from '../percent';
 import { CalibrationChart, ConfusionMatrix, LearningCurve, RocChart } from './ModelCharts';
 
 type Finished = JobFinished;
 
 /**
- * The model: the active version and its report, "Retrain now" with live progress and cancel, the
- * promotion decision with the candidate beside its parent, and the history with rollback.
+ * The model: the active version and its report, "Retrain now" and "Deep retrain" with live progress
+ * and cancel, the promotion decision with the candidate beside its parent, and the history with
+ * rollback.
  */
 export function ModelView({ onModelChanged }: { onModelChanged: () => void }): JSX.Element {
   const models = useApiCall('models', undefined);
@@ -38,7 +39,6 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
   }, [reloadModels, onModelChanged]);
   const { jobId, running, progress, finished, follow } = useJob(changed);
   const job = running ? jobId : null;
-  const lastEpoch = progress.filter((p) => p.loss).at(-1);
 
   const startJob = (start: () => Promise<{ jobId: number }>): void => {
     setError(null);
@@ -62,9 +62,18 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
               : 'Backend: starting…'}
         </Typography>
         {job === null ? (
-          <Button variant="contained" onClick={() => startJob(() => api!.startRetrain())}>
-            Retrain now
-          </Button>
+          <>
+            <Button variant="contained" onClick={() => startJob(() => api!.startRetrain({ depth: 'head' }))}>
+              Retrain now
+            </Button>
+            <Button
+              variant="outlined"
+              title="Fine-tunes the top of the network with the classifier: tens of minutes on a CPU"
+              onClick={() => startJob(() => api!.startRetrain({ depth: 'deep' }))}
+            >
+              Deep retrain
+            </Button>
+          </>
         ) : (
           <Button color="warning" onClick={() => void api?.cancelJob({ jobId: job })}>
             Cancel
@@ -74,11 +83,7 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
       {job !== null && (
         <Box role="status" aria-label="Retraining progress">
           <LinearProgress />
-          <Typography variant="body2">
-            {lastEpoch?.loss
-              ? `epoch ${lastEpoch.done}: training loss ${lastEpoch.loss.training.toFixed(4)}`
-              : 'Embedding new images and preparing…'}
-          </Typography>
+          <Typography variant="body2">{progressText(progress)}</Typography>
         </Box>
       )}
       {error && <Alert severity="error">{error}</Alert>}
@@ -99,6 +104,27 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
       </CallStateView>
     </Stack>
   );
+}
+
+/** Where a retraining is, in words: the last epoch's loss, and deep retraining's steps between them. */
+function progressText(progress: readonly JobProgress[]): string {
+  const epoch = progress.filter((p) => p.loss).at(-1);
+  const epochText = epoch?.loss
+    ? `epoch ${epoch.done}: training loss ${epoch.loss.training.toFixed(4)}`
+    : null;
+  const last = progress.at(-1);
+  const of = (p: JobProgress): string => `${p.done} of ${p.total ?? '?'} images`;
+  if (!last || last === epoch) return epochText ?? 'Embedding new images and preparing…';
+  switch (last.phase) {
+    case 'activations':
+      return `Running images through the frozen part of the network: ${of(last)}`;
+    case 'training':
+      return [epochText, `epoch ${(epoch?.done ?? 0) + 1}: ${of(last)}`].filter(Boolean).join(' · ');
+    case 'ranking':
+      return `Computing the features of every image through the new top: ${of(last)}`;
+    default:
+      return epochText ?? 'Embedding new images and preparing…';
+  }
 }
 
 function Outcome({ event }: { event: Finished }): JSX.Element {

@@ -2,8 +2,10 @@ import { Alert, AlertTitle, MenuItem, Stack, TextField, Typography } from '@mui/
 import type { JSX } from 'react';
 import { describeScheduledOutcome, type RetrainScheduleStatus } from '../../api/schedule';
 import {
+  RETRAIN_DEPTHS,
   RETRAIN_SCHEDULES,
   WEEKDAYS,
+  type RetrainDepth,
   type RetrainSchedule,
   type SettingKey,
   type Settings,
@@ -16,6 +18,16 @@ const SCHEDULE_LABELS: Record<RetrainSchedule, string> = {
   off: 'Off',
   daily: 'Every day',
   weekly: 'Every week',
+};
+
+const DEPTH_LABELS: Record<RetrainDepth, string> = {
+  head: 'The classifier only',
+  deep: 'The top of the network too (deep)',
+};
+
+const DEPTH_HELP: Record<RetrainDepth, string> = {
+  head: 'Seconds: a new classifier on the images’ cached features.',
+  deep: 'Fine-tunes the top of the network with the classifier: tens of minutes on a CPU, best overnight.',
 };
 
 const capitalized = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1);
@@ -89,6 +101,22 @@ export function RetrainScheduleFields({
             if (e.target.value !== settings.retrainTime) save('retrainTime', e.target.value);
           }}
         />
+      )}
+      {settings.retrainSchedule !== 'off' && (
+        <TextField
+          select
+          label="What it retrains"
+          value={settings.retrainDepth}
+          error={errors.retrainDepth !== undefined}
+          helperText={errors.retrainDepth ?? DEPTH_HELP[settings.retrainDepth]}
+          onChange={(e) => save('retrainDepth', e.target.value)}
+        >
+          {RETRAIN_DEPTHS.map((depth) => (
+            <MenuItem key={depth} value={depth}>
+              {DEPTH_LABELS[depth]}
+            </MenuItem>
+          ))}
+        </TextField>
       )}
       <NumberSettingField
         settingKey="retrainMinNewLabels"
