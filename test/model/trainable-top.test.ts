@@ -91,11 +91,18 @@ describe('trainable top', () => {
     expect(diff.dataSync()[0]).toBeLessThan(1e-4);
     stepping.dispose();
 
-    const strided = tf.sequential({
-      layers: [tf.layers.conv2d({ inputShape: [4, 4, 2], filters: 2, kernelSize: 1, strides: 2, name: 's' })],
-    });
-    const withInput = tf.model({ inputs: strided.inputs, outputs: strided.outputs });
-    expect(() => describeTop(withInput, withInput.layers[0]!.name, 's')).toThrow(/stride 1/);
+    // A full convolution trains only where it reads the cut (nothing trainable before it).
+    const cut = tf.input({ shape: [4, 4, 2], name: 'cut' });
+    const first = tf.layers
+      .conv2d({ filters: 2, kernelSize: 1, name: 'first' })
+      .apply(cut) as tf.SymbolicTensor;
+    const strided = tf.layers
+      .conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', name: 's' })
+      .apply(first) as tf.SymbolicTensor;
+    const inner = tf.model({ inputs: cut, outputs: strided });
+    expect(() => describeTop(inner, 'cut', 's')).toThrow(
+      /s is a full convolution that does not read the cut/,
+    );
   });
 
   /** The loss and its gradients through TrainableTop on `backend`, by weight name and for the input. */
@@ -165,6 +172,69 @@ describe('trainable top', () => {
       }
     },
   );
+});
+
+/**
+ * The start of a whole network: a strided 3×3 convolution of the image (the cut), then a depthwise and a
+ * 1×1 convolution and the pool, as MobileNetV2 begins.
+ */
+function fromTheImage(size: number): tf.LayersModel {
+  const input = tf.input({ shape: [size, size, 3], name: 'cut' });
+  const conv = tf.layers
+    .conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6', name: 'conv' })
+    .apply(input) as tf.SymbolicTensor;
+  const depthwise = tf.layers
+    .depthwiseConv2d({ kernelSize: 3, padding: 'same', activation: 'relu6', name: 'depthwise' })
+    .apply(conv) as tf.SymbolicTensor;
+  const project = tf.layers
+    .conv2d({ filters: 6, kernelSize: 1, padding: 'same', name: 'project' })
+    .apply(depthwise) as tf.SymbolicTensor;
+  const pool = tf.layers.globalAveragePooling2d({ name: 'pool' }).apply(project) as tf.SymbolicTensor;
+  return seedWeights(tf.model({ inputs: input, outputs: pool }), 5, 1.5);
+}
+
+describe('trainable top from the image (the whole network)', () => {
+  // Odd and even sizes: TensorFlow pads an even input unevenly at stride 2.
+  it.each([
+    ['wasm', 7],
+    ['wasm', 8],
+    ['cpu', 8],
+  ] as const)('has the weight gradients tfjs computes, on %s, %i px', async (backend, size) => {
+    const model = fromTheImage(size);
+    const random = createRandom(size);
+    const values = Float32Array.from({ length: 2 * size * size * 3 }, () => random.normal());
+    try {
+      await tf.setBackend(backend);
+      const top = describeTop(model, 'cut', 'pool');
+      expect(top.ops[0]).toMatchObject({ kind: 'conv', size: 3, stride: 2 });
+      const trainable = new TrainableTop(top, topWeightsFromModel(model, top));
+      const x = tf.tensor4d(values, [2, size, size, 3]);
+      const ours = tf.variableGrads(() => lossOf(trainable.forward(x)), [...trainable.variables.values()]);
+      const got = new Map(
+        [...trainable.variables].map(([name, v]) => [name, ours.grads[v.name]!.dataSync() as Float32Array]),
+      );
+      const loss = ours.value.dataSync()[0]!;
+      trainable.dispose();
+
+      await tf.setBackend('cpu');
+      const reference = tf.variableGrads(
+        () => lossOf(model.apply(tf.tensor4d(values, [2, size, size, 3])) as tf.Tensor),
+        model.trainableWeights.map((w) => w.read() as tf.Variable),
+      );
+      expect(loss).toBeCloseTo(reference.value.dataSync()[0]!, 3);
+      for (const weight of model.trainableWeights) {
+        const name = weight.originalName.replace(/_\d+$/, '').replace('depthwise_kernel', 'kernel');
+        const want = reference.grads[(weight.read() as tf.Variable).name]!.dataSync();
+        expect(got.get(name)?.length, name).toBe(want.length);
+        const scale = Math.max(...Array.from(want, Math.abs), 1e-3);
+        want.forEach((w, i) =>
+          expect(Math.abs(got.get(name)![i]! - w) / scale, `${name}[${i}]`).toBeLessThan(1e-4),
+        );
+      }
+    } finally {
+      await tf.setBackend('wasm');
+    }
+  });
 });
 
 describe('dihedral augmentation', () => {

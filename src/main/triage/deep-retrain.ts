@@ -5,7 +5,13 @@ import { baseVersion, readProvenance } from '../model/backbone';
 import { foldStandardisation } from '../model/head';
 import type { TopJobProgress } from '../model/deep/top-job';
 import { toppedVersion } from '../model/deep/top-file';
-import { asHeadParams, DEEP_RECIPE, type DeepRecipe, type TopEpoch } from '../model/deep/train-top';
+import {
+  asHeadParams,
+  deepRecipeFor,
+  WHOLE_NETWORK_CUT,
+  type DeepRecipe,
+  type TopEpoch,
+} from '../model/deep/train-top';
 import { ModelProcess } from '../model/process/host';
 import { activeModel, ownTrainingSetDir, readShippedModel } from '../model/registry';
 import { groupKey } from '../model/splits';
@@ -31,8 +37,8 @@ export interface DeepRetrainOptions {
   signal?: AbortSignal;
   onEpoch?: (point: TopEpoch) => void;
   onProgress?: (progress: TopJobProgress) => void;
-  /** Changes to the shipped recipe; the tests shorten it, the product uses it as it is. */
-  recipe?: Partial<Omit<DeepRecipe, 'cut'>>;
+  /** Changes to the backend's recipe (deepRecipeFor); the tests shorten it, the product uses it as it is. */
+  recipe?: Partial<DeepRecipe>;
 }
 
 /**
@@ -49,14 +55,16 @@ export async function retrainDeep(
   options: DeepRetrainOptions,
 ): Promise<RetrainReport> {
   const settings = library.settings.all();
-  const recipe: DeepRecipe = { ...DEEP_RECIPE, ...options.recipe };
   const { signal } = options;
+  const backendName = (await modelProcess.backend()).name;
+  const recipe: DeepRecipe = { ...deepRecipeFor(backendName), ...options.recipe };
   return trainingRun(library, 'deep', { seed: DEEP_SEED, recipe, ...settings }, signal, async (runId) => {
     const { backend } = await embedMissing(library, modelProcess, { signal });
     const active = activeModel(library, resources.defaultModelDir);
     requireSameBackbone(active, backend.backboneVersion);
     const { top: activeTop } = active.artifact;
-    if (activeTop && activeTop.cut !== recipe.cut) {
+    // The frozen part must be the shipped network: the cut may not lie inside the active model's top.
+    if (activeTop && activeTop.cut !== recipe.cut && recipe.cut !== WHOLE_NETWORK_CUT) {
       throw new Error(
         `the active model's top starts after ${activeTop.cut}, deep retraining after ${recipe.cut}`,
       );

@@ -3,6 +3,7 @@ import { logLoss, rocAuc } from '../metrics';
 import { createRandom, permutation } from '../random';
 import { TrainingAbortedError, type HeadParams } from '../head';
 import type { LinearHead } from '../class-activation';
+import { BACKEND_CANDIDATES } from '../tf-backend';
 import { DIHEDRAL_COUNT, dihedral } from './dihedral';
 import { TrainableTop, variableOf, type TopDescription, type TopWeight } from './trainable-top';
 
@@ -98,6 +99,18 @@ export const DEEP_RECIPE: Readonly<DeepRecipe> = {
   patience: 2,
   augment: true,
 };
+
+/** The converted backbone's input layer: a top cut there is the whole network, trained from the images. */
+export const WHOLE_NETWORK_CUT = 'input';
+
+/**
+ * The recipe a deep retraining uses on a backend: the whole network where a native TensorFlow runs it
+ * (tfjs-node, tfjs-node-gpu), else the shipped recipe's top, whose activations a CPU can cache and train.
+ */
+export function deepRecipeFor(backend: string): DeepRecipe {
+  const native = BACKEND_CANDIDATES.some((c) => c.name === backend && c.tfName === 'tensorflow');
+  return native ? { ...DEEP_RECIPE, cut: WHOLE_NETWORK_CUT } : { ...DEEP_RECIPE };
+}
 
 export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult> {
   const [h, w, c] = o.source.shape;

@@ -11,6 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 
 type Op =
   | { kind: 'pointwise'; name: string; input: string; relu6: boolean }
+  /** A full k×k convolution, only as the first layer after the cut (the image, for the whole network). */
+  | { kind: 'conv'; name: string; input: string; relu6: boolean; size: number; stride: number }
   | { kind: 'depthwise'; name: string; input: string; relu6: boolean; size: number; stride: number }
   | { kind: 'add'; name: string; inputs: string[] }
   | { kind: 'pool'; name: string; input: string };
@@ -54,11 +56,21 @@ export function describeTop(model: tf.LayersModel, cut: string, pool: string): T
     const strides = config.strides ?? [1, 1];
     const strided = strides.some((s) => s !== 1);
     switch (layer.getClassName()) {
-      case 'Conv2D':
-        if (strided || kernelSize[0] !== 1 || kernelSize[1] !== 1)
-          throw new Error(`trainable top: ${layer.name} is not a 1×1 convolution with stride 1`);
-        ops.push({ kind: 'pointwise', name: layer.name, input: inputs[0] as string, relu6 });
+      case 'Conv2D': {
+        if (!strided && kernelSize[0] === 1 && kernelSize[1] === 1) {
+          ops.push({ kind: 'pointwise', name: layer.name, input: inputs[0] as string, relu6 });
+          break;
+        }
+        const size = kernelSize[0] as number;
+        const stride = strides[0] as number;
+        if (inputs[0] !== cut || size !== kernelSize[1] || config.padding !== 'same' || stride !== strides[1])
+          throw new Error(
+            `trainable top: ${layer.name} is a full convolution that does not read the cut (${cut}) ` +
+              `as a square 'same' kernel`,
+          );
+        ops.push({ kind: 'conv', name: layer.name, input: cut, relu6, size, stride });
         break;
+      }
       case 'DepthwiseConv2D': {
         const size = kernelSize[0] as number;
         const stride = strides[0] as number;
@@ -92,7 +104,7 @@ export function describeTop(model: tf.LayersModel, cut: string, pool: string): T
 /** The pretrained weights of the top's layers, read from the model, in the top's order. */
 export function topWeightsFromModel(model: tf.LayersModel, top: TopDescription): TopWeight[] {
   return top.ops.flatMap((op) => {
-    if (op.kind !== 'pointwise' && op.kind !== 'depthwise') return [];
+    if (op.kind !== 'pointwise' && op.kind !== 'depthwise' && op.kind !== 'conv') return [];
     const [kernel, bias] = model.getLayer(op.name).getWeights();
     if (!kernel || !bias) throw new Error(`trainable top: ${op.name} has no kernel and bias`);
     return [
@@ -113,7 +125,7 @@ export class TrainableTop {
       weights.map((w) => [w.name, variableOf(tf.tensor(w.values, w.shape), `top/${w.name}`)]),
     );
     for (const op of description.ops) {
-      if (op.kind === 'pointwise' || op.kind === 'depthwise') {
+      if (op.kind === 'pointwise' || op.kind === 'depthwise' || op.kind === 'conv') {
         this.variable(`${op.name}/kernel`);
         this.variable(`${op.name}/bias`);
       }
@@ -136,6 +148,9 @@ export class TrainableTop {
           break;
         case 'depthwise':
           last = this.depthwise(get(op.input), op.name, op.relu6, op.stride);
+          break;
+        case 'conv':
+          last = this.conv(get(op.input), op.name, op.relu6, op.size, op.stride);
           break;
         case 'add':
           last = tf.addN(op.inputs.map(get));
@@ -180,6 +195,26 @@ export class TrainableTop {
       relu6,
     );
     return tf.reshape(product, [n, h, w, out]);
+  }
+
+  /**
+   * A full convolution of the cut itself, which nothing trainable precedes: its input needs no gradient,
+   * so it is a 1×1 convolution of the input's patches (im2col), whose kernel gradient every backend has.
+   */
+  private conv(x: tf.Tensor4D, name: string, relu6: boolean, size: number, stride: number): tf.Tensor4D {
+    const kernel = this.variable(`${name}/kernel`);
+    const [n, , , c] = x.shape;
+    const out = kernel.shape[3] as number;
+    // Kept until the backward pass, which reads them: the caller's tidy releases them.
+    const patches = imageToColumns(x, size, stride);
+    const [, oh, ow, taps] = patches.shape;
+    const product = pointwiseConv(
+      tf.reshape(patches, [n * oh * ow, taps]),
+      tf.reshape(kernel, [size * size * c, out]),
+      this.variable(`${name}/bias`),
+      relu6,
+    );
+    return tf.reshape(product, [n, oh, ow, out]);
   }
 
   private depthwise(x: tf.Tensor4D, name: string, relu6: boolean, stride: number): tf.Tensor4D {
@@ -277,6 +312,38 @@ function hasDepthwiseGradients(): boolean {
   return ['DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'].every(
     (kernel) => tf.getKernel(kernel, backend) !== undefined,
   );
+}
+
+/**
+ * [N, H, W, C] → [N, OH, OW, size·size·C]: for each output the input values its kernel reads under
+ * TensorFlow's 'same' padding, tap by tap (row, then column, then channel: a kernel's own layout).
+ */
+function imageToColumns(x: tf.Tensor4D, size: number, stride: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const oh = Math.ceil(h / stride);
+  const ow = Math.ceil(w / stride);
+  const top = paddingBefore(h, size, stride);
+  const left = paddingBefore(w, size, stride);
+  const padded = tf.pad(x, [
+    [0, 0],
+    [top, Math.max((oh - 1) * stride + size - h - top, 0)],
+    [left, Math.max((ow - 1) * stride + size - w - left, 0)],
+    [0, 0],
+  ]);
+  const taps: tf.Tensor4D[] = [];
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      taps.push(
+        tf.stridedSlice(
+          padded,
+          [0, i, j, 0],
+          [n, i + (oh - 1) * stride + 1, j + (ow - 1) * stride + 1, c],
+          [1, stride, stride, 1],
+        ) as tf.Tensor4D,
+      );
+    }
+  }
+  return tf.concat(taps, 3);
 }
 
 /** Rows (or columns) of zeros TensorFlow's 'same' padding puts before an input of `size`. */
