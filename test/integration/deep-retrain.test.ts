@@ -7,13 +7,7 @@ import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
 import { readTopWeights } from '../../src/main/model/deep/top-file';
 import { ModelProcess } from '../../src/main/model/process/host';
-import {
-  activeModel,
-  modelDir,
-  readShippedModel,
-  registerModel,
-  trainingSetDirOf,
-} from '../../src/main/model/registry';
+import { activeModel, modelDir, readShippedModel, trainingSetDirOf } from '../../src/main/model/registry';
 import { readTrainingSet } from '../../src/main/model/training-set';
 import type { ResourcePaths } from '../../src/main/resources';
 import { retrainDeep } from '../../src/main/triage/deep-retrain';
@@ -21,6 +15,7 @@ import { currentModel, modelProcessConfig } from '../../src/main/triage/model-se
 import { rankLibrary } from '../../src/main/triage/ranking';
 import { retrainHead } from '../../src/main/triage/retrain';
 import { inspectLibrary } from '../helpers/library-checks';
+import { activatePoorModel } from '../helpers/models';
 import { requireSharedHam } from '../helpers/temp-dirs';
 import { smallResources } from '../helpers/small-resources';
 
@@ -60,15 +55,8 @@ describe('deep retraining', () => {
   });
 
   it('fine-tunes the top, promotes a better model, and ranks every image through its new top', async () => {
-    // A deliberately poor active model: the shipped head reversed, on the shipped top.
+    activatePoorModel(library, resources.defaultModelDir);
     const shipped = readShippedModel(resources.defaultModelDir);
-    const poor = {
-      ...shipped,
-      version: 'poor-reversed',
-      head: { ...shipped.head, weights: shipped.head.weights.map((w) => -w) },
-    };
-    registerModel(library, poor, 'candidate', resources.defaultModelDir);
-    library.models.activate('poor-reversed');
 
     const epochs: number[] = [];
     const phases = new Set<string>();

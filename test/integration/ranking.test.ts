@@ -6,12 +6,13 @@ import { openLibrary, type Library } from '../../src/main/library';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { importGroundTruth } from '../../src/main/importer/ground-truth';
 import { ModelProcess } from '../../src/main/model/process/host';
-import { readShippedModel, registerModel } from '../../src/main/model/registry';
+import { readShippedModel } from '../../src/main/model/registry';
 import { resourcePaths } from '../../src/main/resources';
 import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
 import { rankLibrary } from '../../src/main/triage/ranking';
 import { retrainHead } from '../../src/main/triage/retrain';
 import { inspectLibrary } from '../helpers/library-checks';
+import { activatePoorModel } from '../helpers/models';
 import { requireSharedHam } from '../helpers/temp-dirs';
 
 const resources = resourcePaths();
@@ -114,15 +115,7 @@ describe('ranking and retraining', () => {
   });
 
   it('promotes a better candidate, re-scores, and rolls back', async () => {
-    // Make a deliberately poor model the active one: the shipped head with its weights reversed.
-    const shipped = readShippedModel(resources.defaultModelDir);
-    const poor = {
-      ...shipped,
-      version: 'poor-reversed',
-      head: { ...shipped.head, weights: shipped.head.weights.map((w) => -w) },
-    };
-    registerModel(library, poor, 'candidate', resources.defaultModelDir);
-    library.models.activate('poor-reversed');
+    activatePoorModel(library, resources.defaultModelDir);
 
     const report = await retrainHead(library, modelProcess, resources, { actor: 'test' });
     expect(report.parent).toBe('poor-reversed');

@@ -72,4 +72,21 @@ describe('createChannelHandlers', () => {
     await expect(saveLabel(request)).rejects.toThrow(/saveLabel: invalid request: [\s\S]*note/);
     expect(called).toBe(false);
   });
+
+  it('starts a retraining only at a depth it knows, naming the field', async () => {
+    const depths: string[] = [];
+    const all = Object.fromEntries(
+      Object.keys(apiCalls).map((name) => [name, () => undefined]),
+    ) as unknown as ApiHandlers;
+    const startRetrain = createChannelHandlers({
+      ...all,
+      startRetrain: ({ depth }) => (depths.push(depth), { jobId: 1 }),
+    }).get(apiChannels.startRetrain)!;
+    await expect(startRetrain({ depth: 'deep' })).resolves.toEqual({ jobId: 1 });
+    await expect(startRetrain({ depth: 'whole' })).rejects.toThrow(
+      /startRetrain: invalid request: [\s\S]*depth/,
+    );
+    await expect(startRetrain(undefined)).rejects.toThrow(/startRetrain: invalid request/);
+    expect(depths).toEqual(['deep']);
+  });
 });

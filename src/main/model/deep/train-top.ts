@@ -43,7 +43,7 @@ export interface TopEpoch {
   validationAuc: number;
 }
 
-export interface TopTrainingOptions {
+export interface TopTrainingOptions extends Omit<DeepRecipe, 'cut'> {
   top: TopDescription;
   initialWeights: readonly TopWeight[];
   initialHead: LinearHead;
@@ -53,14 +53,6 @@ export interface TopTrainingOptions {
   sampleWeights?: ArrayLike<number>;
   train: readonly number[];
   validation: readonly number[];
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** The head starts trained and needs smaller steps than its features do not; a multiple of learningRate. */
-  headLearningRateScale: number;
-  /** Epochs without a better validation AUC before stopping. */
-  patience: number;
-  augment: boolean;
   seed: number;
   signal?: AbortSignal;
   onEpoch?: (epoch: TopEpoch) => void;
@@ -85,8 +77,11 @@ export interface DeepRecipe {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** The head starts trained and needs smaller steps than its features do not; a multiple of learningRate. */
   headLearningRateScale: number;
+  /** Epochs without a better validation AUC before stopping. */
   patience: number;
+  /** The eight flips and quarter-turns of the activation maps, drawn at random per row. */
   augment: boolean;
 }
 
