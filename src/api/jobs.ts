@@ -44,7 +44,14 @@ export const JobEventSchema = z.discriminatedUnion('type', [
     total: count.nullable(),
     /** Items per second so far. */
     rate: z.number().nonnegative(),
-    loss: z.object({ training: z.number(), validation: z.number().nullable() }).optional(),
+    loss: z
+      .object({
+        training: z.number(),
+        validation: z.number().nullable(),
+        /** Deep retraining's stopping criterion, after each epoch. */
+        validationAuc: z.number().optional(),
+      })
+      .optional(),
   }),
   z.object({
     type: z.literal('finished'),

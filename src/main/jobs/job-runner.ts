@@ -84,13 +84,17 @@ export class JobRunner {
       withModelProcess(this.library, async (modelProcess) => {
         const progress = (event: Omit<JobProgress, 'type' | 'id' | 'kind'>): void =>
           this.emit({ type: 'progress', id, kind: 'retrain', ...event });
-        const onEpoch = (point: CurvePoint): void =>
+        const onEpoch = (point: CurvePoint & { validationAuc?: number }): void =>
           progress({
             phase: 'training',
             done: point.epoch,
             total: null,
             rate: 0,
-            loss: { training: point.trainLoss, validation: point.validationLoss },
+            loss: {
+              training: point.trainLoss,
+              validation: point.validationLoss,
+              ...(point.validationAuc !== undefined && { validationAuc: point.validationAuc }),
+            },
           });
         const options = { actor: this.user, signal, onEpoch };
         const report =

@@ -28,16 +28,27 @@ export function RocChart({ evaluation }: { evaluation: Evaluation }): JSX.Elemen
 
 /** Training and validation loss by epoch (and validation AUC where the run recorded it). */
 export function LearningCurve({ curve }: { curve: ModelDetail['learningCurve'] }): JSX.Element {
+  // A deep retraining stops on validation ROC AUC, and records it per epoch: shown on its own axis.
+  const withAuc = curve.some((p) => p.validationAuc !== undefined);
   return (
     <Figure title="Learning curve">
       <LineChart
         skipAnimation
         height={260}
-        dataset={curve.map((p) => ({ ...p, validationLoss: p.validationLoss ?? null }))}
+        dataset={curve.map((p) => ({
+          ...p,
+          validationLoss: p.validationLoss ?? null,
+          validationAuc: p.validationAuc ?? null,
+        }))}
         xAxis={[{ dataKey: 'epoch', label: 'epoch', scaleType: 'point' }]}
+        yAxis={[
+          { id: 'loss', label: 'loss' },
+          ...(withAuc ? [{ id: 'auc', label: 'ROC AUC', position: 'right' as const }] : []),
+        ]}
         series={[
-          { dataKey: 'trainLoss', label: 'training loss' },
-          { dataKey: 'validationLoss', label: 'validation loss' },
+          { dataKey: 'trainLoss', label: 'training loss', yAxisId: 'loss' },
+          { dataKey: 'validationLoss', label: 'validation loss', yAxisId: 'loss' },
+          ...(withAuc ? [{ dataKey: 'validationAuc', label: 'validation ROC AUC', yAxisId: 'auc' }] : []),
         ]}
       />
     </Figure>

@@ -109,8 +109,10 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
 /** Where a retraining is, in words: the last epoch's loss, and deep retraining's steps between them. */
 function progressText(progress: readonly JobProgress[]): string {
   const epoch = progress.filter((p) => p.loss).at(-1);
+  const auc = epoch?.loss?.validationAuc;
   const epochText = epoch?.loss
-    ? `epoch ${epoch.done}: training loss ${epoch.loss.training.toFixed(4)}`
+    ? `epoch ${epoch.done}: training loss ${epoch.loss.training.toFixed(4)}` +
+      (auc === undefined ? '' : `, validation ROC AUC ${auc.toFixed(3)}`)
     : null;
   const last = progress.at(-1);
   const of = (p: JobProgress): string => `${p.done} of ${p.total ?? '?'} images`;
