@@ -74,7 +74,9 @@ describe('a deep retraining killed with SIGKILL', () => {
       const next = await finished(deepRetrain(dataDir, resources));
       expect(next.code, `${context}; the next deep retraining: ${next.stderr}`).toBe(0);
       // What the killed run left is gone; the shipped activations are whole (one file, no temporary).
-      expect(fs.readdirSync(cacheDir), context).toEqual([expect.stringMatching(/-ham10000-72\.f16$/)]);
+      expect(fs.readdirSync(cacheDir), context).toEqual([
+        expect.stringMatching(/-ham10000-72-[0-9a-f]{8}\.f16$/),
+      ]);
       expectNoRunningRun(dataDir);
     }, 180_000);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Library } from '../library';
@@ -78,9 +79,11 @@ export async function retrainDeep(
     const labels = library.labels.trainingLabels(backend.backboneVersion);
     const base = baseVersion(await readProvenance(resources.backboneDir));
     const cacheDir = path.join(library.dataDir, 'cache', 'activations');
+    // Named by what it holds (backbone, cut, which images): another app version's set is never taken for it.
+    const images = createHash('sha256').update(shipped.names.join('\n')).digest('hex').slice(0, 8);
     const shippedFile = path.join(
       cacheDir,
-      `${base}-${recipe.cut}-ham10000-${shipped.names.length}.f16`.replace(/[^\w.-]/g, '_'),
+      `${base}-${recipe.cut}-ham10000-${shipped.names.length}-${images}.f16`.replace(/[^\w.-]/g, '_'),
     );
     removeLeftovers(cacheDir);
     const stage = path.join(cacheDir, `${STAGE_PREFIX}${runId}`);
