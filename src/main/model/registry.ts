@@ -61,8 +61,8 @@ export function writeModelFiles(dataDir: string, artifact: ModelArtifact, topDir
     if (!topDir) throw new Error(`Model ${artifact.version}: no folder to copy its top from`);
     // Read back and checked against the manifest, so a damaged file is never copied into the library.
     fs.writeFileSync(path.join(temporary, artifact.top.file), topBytes(readTopWeights(topDir, artifact.top)));
-    const training = path.join(topDir, TRAINING_DIR);
-    if (fs.existsSync(training)) fs.cpSync(training, path.join(temporary, TRAINING_DIR), { recursive: true });
+    const training = ownTrainingSetDir(topDir);
+    if (fs.existsSync(training)) fs.cpSync(training, ownTrainingSetDir(temporary), { recursive: true });
   }
   fs.writeFileSync(path.join(temporary, ARTIFACT_FILE), JSON.stringify(artifact));
   const relative = path.join(MODELS_DIR, artifact.version);

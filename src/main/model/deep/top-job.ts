@@ -138,7 +138,6 @@ export async function trainTopJob(
     });
     const trained = new TrainableTop(split.top, result.weights);
     try {
-      const validationScores = scoreTop(trained, result.head, source, request.validation, recipe.batchSize);
       onProgress({ phase: 'embedding', done: 0, total: request.embedRows.length });
       const embeddings = embedThroughTop(trained, source, request.embedRows, recipe.batchSize);
       fs.writeFileSync(path.join(request.topDir, TOP_FILE), topBytes(result.weights));
@@ -147,7 +146,7 @@ export async function trainTopJob(
         head: result.head,
         bestEpoch: result.bestEpoch,
         curve: result.curve,
-        validationScores,
+        validationScores: result.validationScores,
         parentValidationScores,
         embeddings,
       };

@@ -64,6 +64,8 @@ export interface TopTrainingResult {
   head: LinearHead;
   bestEpoch: number;
   curve: TopEpoch[];
+  /** The validation rows' probabilities at the best epoch, as early stopping scored them. */
+  validationScores: Float32Array;
 }
 
 /**
@@ -121,7 +123,8 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
   const batchData = new Float32Array(o.batchSize * mapSize);
   const rawMap = new Float32Array(mapSize);
   const curve: TopEpoch[] = [];
-  let best: { auc: number; epoch: number; weights: TopWeight[]; head: LinearHead } | undefined;
+  let best:
+    { auc: number; epoch: number; weights: TopWeight[]; head: LinearHead; scores: Float32Array } | undefined;
 
   const logits = (x: tf.Tensor4D): tf.Tensor1D =>
     tf.reshape(tf.add(tf.matMul(top.forward(x), headW), headB), [-1]);
@@ -181,7 +184,13 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
       curve.push(point);
       o.onEpoch?.(point);
       if (!best || point.validationAuc > best.auc) {
-        best = { auc: point.validationAuc, epoch, weights: top.weights(), head: readHead(headW, headB) };
+        best = {
+          auc: point.validationAuc,
+          epoch,
+          weights: top.weights(),
+          head: readHead(headW, headB),
+          scores: validation,
+        };
       } else if (epoch - best.epoch >= o.patience) {
         break;
       }
@@ -194,7 +203,13 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
     headOptimizer.dispose();
   }
   if (!best) throw new Error('deep retraining ran no epoch');
-  return { weights: best.weights, head: best.head, bestEpoch: best.epoch, curve };
+  return {
+    weights: best.weights,
+    head: best.head,
+    bestEpoch: best.epoch,
+    curve,
+    validationScores: best.scores,
+  };
 }
 
 /** The pooled embeddings of `rows` through a top, row after row. */
