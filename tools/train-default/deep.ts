@@ -13,25 +13,56 @@ import {
 } from '../../src/main/model/deep/train-top';
 import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainable-top';
 import { transformedSource } from '../../src/main/model/deep/dihedral';
+import { imageVariant, variantToInput } from '../../src/main/model/deep/image-variants';
 import { fitHead, SEED, type Dataset } from './fit';
 
-/** Activations at the cut for every file, in file order; computed once, then read from .cache/. */
+export const activationCacheFile = (
+  backbone: Backbone,
+  split: BackboneSplit,
+  count: number,
+  cacheDir: string,
+  variant: number,
+): string =>
+  path.join(
+    cacheDir,
+    `${backbone.version}-${split.top.cut}-${count}${variant === 0 ? '' : `-variant${variant}`}.f32`.replace(
+      /[^\w.-]/g,
+      '_',
+    ),
+  );
+
+/**
+ * Activations at the cut for every file, in file order, of the photographs themselves (variant 0) or of
+ * their augmented copies (image-variants.ts); computed once, then read from .cache/.
+ */
 export async function cutActivations(
   backbone: Backbone,
   split: BackboneSplit,
   files: string[],
   cacheDir: string,
+  variant = 0,
 ): Promise<ActivationSource> {
-  const name = `${backbone.version}-${split.top.cut}-${files.length}.f32`.replace(/[^\w.-]/g, '_');
-  const cache = path.join(cacheDir, name);
+  const suffix = variant === 0 ? '' : `-variant${variant}`;
+  const cache = activationCacheFile(backbone, split, files.length, cacheDir, variant);
   if (!fs.existsSync(cache)) {
     const started = Date.now();
-    const values = await activationsOf(split, files, (done) => {
-      if (done % 1600 === 0) {
-        const rate = done / ((Date.now() - started) / 1000);
-        process.stderr.write(`activations: ${done}/${files.length} (${rate.toFixed(1)} images/s)\n`);
-      }
-    });
+    const toInput =
+      variant === 0
+        ? undefined
+        : (bytes: Buffer, file: string) => variantToInput(bytes, imageVariant(path.basename(file), variant));
+    const values = await activationsOf(
+      split,
+      files,
+      (done) => {
+        if (done % 1600 === 0) {
+          const rate = done / ((Date.now() - started) / 1000);
+          process.stderr.write(
+            `activations${suffix}: ${done}/${files.length} (${rate.toFixed(1)} images/s)\n`,
+          );
+        }
+      },
+      toInput,
+    );
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.writeFileSync(`${cache}.tmp`, Buffer.from(values.buffer));
     fs.renameSync(`${cache}.tmp`, cache);
@@ -55,6 +86,7 @@ export async function fitDeep(
   l2: number,
   label: string,
   recipe: Readonly<DeepRecipe>,
+  variants?: readonly ActivationSource[],
 ): Promise<TopTrainingResult> {
   const start = fitHead(data, train, validation, l2).head;
   const folded = foldStandardisation(start.mean, start.std, start.weights, start.bias);
@@ -65,6 +97,7 @@ export async function fitDeep(
     initialWeights: split.weights,
     initialHead: { weights: Float32Array.from(folded.weights), bias: folded.bias },
     source,
+    variants,
     labels: data.labels,
     train,
     validation,

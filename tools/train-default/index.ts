@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadBackbone } from '../../src/main/model/backbone';
+import { loadBackbone, type Backbone, type BackboneSplit } from '../../src/main/model/backbone';
 import {
   readTopWeights,
   TOP_FILE,
@@ -33,8 +33,8 @@ import { shippedModelFile } from '../../src/main/model/registry';
 import { copyTrainingImages, selectRows, writeTrainingSet } from '../../src/main/model/training-set';
 import { resourcePaths } from '../../src/main/resources';
 import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
-import { cutActivations, embedAveraged, fitDeep } from './deep';
-import type { TopTrainingResult } from '../../src/main/model/deep/train-top';
+import { activationCacheFile, cutActivations, embedAveraged, fitDeep } from './deep';
+import type { ActivationSource, TopTrainingResult } from '../../src/main/model/deep/train-top';
 import { embedFiles } from './embed-cache';
 import { earlyStoppingSplit, fitHead, scoreRows, SEED, type Dataset } from './fit';
 import { readHam } from './ham10000';
@@ -66,7 +66,9 @@ async function main(): Promise<void> {
     ...DEEP_RECIPE,
     cut: cutArgument(process.argv.slice(2), onlyFold),
     learningRate: learningRateArgument(process.argv.slice(2), onlyFold),
+    epochs: countArgument(process.argv.slice(2), '--epochs', onlyFold) ?? DEEP_RECIPE.epochs,
   };
+  const imageVariants = countArgument(process.argv.slice(2), '--variants', onlyFold) ?? 0;
   const resources = resourcePaths(path.join(ROOT, 'resources'));
   const images = readHam(HAM);
   const modelProcess = new ModelProcess({ backboneDir: resources.backboneDir, backend: 'auto' });
@@ -112,8 +114,15 @@ async function main(): Promise<void> {
     images.map((i) => i.file),
     CACHE,
   );
+  const variants = await variantActivations(
+    backbone,
+    split,
+    images.map((i) => i.file),
+    imageVariants,
+  );
   const recipeKey = createHash('sha256')
     .update(JSON.stringify({ DEEP_RECIPE: recipe, l2, SEED, backbone: backbone.version, n: images.length }))
+    .update(imageVariants === 0 ? '' : `variants ${imageVariants}`)
     .digest('hex')
     .slice(0, 12);
   const crossValidate = async (): Promise<FoldResult[]> => {
@@ -126,7 +135,17 @@ async function main(): Promise<void> {
         const lock = `${cache}.lock`;
         fs.writeFileSync(lock, String(process.pid));
         const { train, validation } = earlyStoppingSplit(data, fold.train);
-        const result = await fitDeep(split, source, data, train, validation, l2, `fold ${k + 1}`, recipe);
+        const result = await fitDeep(
+          split,
+          source,
+          data,
+          train,
+          validation,
+          l2,
+          `fold ${k + 1}`,
+          recipe,
+          variants,
+        );
         fs.writeFileSync(cache.replace(/json$/, 'top.bin'), topBytes(result.weights));
         const deepHead = asHeadParams(result.head);
         const outcomeWith = (transforms: readonly number[]): Omit<FoldResult, 'fold' | 'epochs'> => {
@@ -290,19 +309,49 @@ function shippedFigures(fold: FoldResult): FoldResult {
   return { ...fold, ...figures };
 }
 
+/**
+ * The activations of `count` augmented copies of every image (image-variants.ts). Several processes
+ * started at once share the work: each computes the copies no other live process is computing.
+ */
+async function variantActivations(
+  backbone: Backbone,
+  split: BackboneSplit,
+  files: string[],
+  count: number,
+): Promise<ActivationSource[]> {
+  const sources = new Map<number, ActivationSource>();
+  while (sources.size < count) {
+    let waiting = true;
+    for (let v = 1; v <= count; v++) {
+      if (sources.has(v)) continue;
+      const cache = activationCacheFile(backbone, split, files.length, CACHE, v);
+      const lock = `${cache}.lock`;
+      if (!fs.existsSync(cache) && fs.existsSync(lock) && lockHolderAlive(lock)) continue;
+      if (!fs.existsSync(cache)) fs.writeFileSync(lock, String(process.pid));
+      sources.set(v, await cutActivations(backbone, split, files, CACHE, v));
+      fs.rmSync(lock, { force: true });
+      waiting = false;
+    }
+    if (waiting && sources.size < count) await new Promise((resolve) => setTimeout(resolve, 10_000));
+  }
+  return [...sources.entries()].sort(([a], [b]) => a - b).map(([, source]) => source);
+}
+
+/** Whether the process whose pid `lock` holds is alive and another than this one. */
+function lockHolderAlive(lock: string): boolean {
+  const pid = Number(fs.readFileSync(lock, 'utf8'));
+  try {
+    process.kill(pid, 0);
+    return pid !== process.pid;
+  } catch {
+    return false;
+  }
+}
+
 /** Waits while another live train:default process (its pid in `<cache>.lock`) computes this fold. */
 async function otherRunOf(cache: string): Promise<void> {
   const lock = `${cache}.lock`;
-  const alive = (): boolean => {
-    const pid = Number(fs.readFileSync(lock, 'utf8'));
-    try {
-      process.kill(pid, 0);
-      return pid !== process.pid;
-    } catch {
-      return false;
-    }
-  };
-  while (!fs.existsSync(cache) && fs.existsSync(lock) && alive()) {
+  while (!fs.existsSync(cache) && fs.existsSync(lock) && lockHolderAlive(lock)) {
     await new Promise((resolve) => setTimeout(resolve, 10_000));
   }
 }
@@ -332,6 +381,19 @@ function learningRateArgument(args: string[], onlyFold: number | undefined): num
     throw new Error('--lr is for cross-validation (with --fold); to ship another rate, change DEEP_RECIPE');
   }
   return rate;
+}
+
+/**
+ * `--epochs N` or `--variants K` (augmented copies of each image whose activations are cached and drawn
+ * from in training), with `--fold`: cross-validates them without changing what ships, cached apart.
+ */
+function countArgument(args: string[], flag: string, onlyFold: number | undefined): number | undefined {
+  const at = args.indexOf(flag);
+  if (at === -1) return undefined;
+  const count = Number(args[at + 1]);
+  if (!Number.isInteger(count) || count < 1) throw new Error(`${flag} takes a whole number`);
+  if (onlyFold === undefined) throw new Error(`${flag} is for cross-validation (with --fold)`);
+  return count;
 }
 
 function foldArgument(args: string[]): number | undefined {

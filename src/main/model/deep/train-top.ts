@@ -48,6 +48,11 @@ export interface TopTrainingOptions extends Omit<DeepRecipe, 'cut'> {
   initialWeights: readonly TopWeight[];
   initialHead: LinearHead;
   source: ActivationSource;
+  /**
+   * Activations of augmented copies of the same rows (image-variants.ts): each training row is read from
+   * `source` or one of these, drawn at random per epoch. Validation always reads `source`.
+   */
+  variants?: readonly ActivationSource[];
   labels: ArrayLike<number>;
   /** Per-row weight in the loss (local labels count more); class balance is applied on top of it. */
   sampleWeights?: ArrayLike<number>;
@@ -138,7 +143,17 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
         if (o.signal?.aborted) throw new TrainingAbortedError(epoch, o.signal.reason);
         const rows = Array.from(order.subarray(start, start + o.batchSize), (k) => o.train[k] as number);
         const n = rows.length;
-        o.source.read(rows, batchData);
+        if (o.variants?.length) {
+          const sources = [o.source, ...o.variants];
+          rows.forEach((r, i) =>
+            sources[random.int(sources.length)]!.read(
+              [r],
+              batchData.subarray(i * mapSize, (i + 1) * mapSize),
+            ),
+          );
+        } else {
+          o.source.read(rows, batchData);
+        }
         if (o.augment) {
           for (let i = 0; i < n; i++) {
             const map = batchData.subarray(i * mapSize, (i + 1) * mapSize);
