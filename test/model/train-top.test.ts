@@ -5,6 +5,7 @@ import {
   asHeadParams,
   scoreTop,
   trainTop,
+  type ActivationSource,
   type TopTrainingOptions,
 } from '../../src/main/model/deep/train-top';
 import {
@@ -128,6 +129,35 @@ describe('fine-tuning the top with the head', () => {
     await expect(run).rejects.toThrow(/aborted/);
     expect(tf.memory().numTensors).toBe(tensors);
   });
+
+  it('draws training rows from the augmented copies too, and validates on the photographs alone', async () => {
+    const recording = (): { source: ActivationSource; rows: number[] } => {
+      const rows: number[] = [];
+      return {
+        rows,
+        source: {
+          shape: source.shape,
+          read: (wanted, target) => {
+            rows.push(...wanted);
+            source.read(wanted, target);
+          },
+        },
+      };
+    };
+    const [plain, first, second] = [recording(), recording(), recording()];
+    await trainTop({ ...options, epochs: 2, source: plain.source, variants: [first.source, second.source] });
+    const isTraining = (r: number): boolean => r < 180;
+    for (const copy of [first, second]) {
+      expect(copy.rows.length).toBeGreaterThan(60);
+      expect(copy.rows.every(isTraining)).toBe(true);
+    }
+    const plainTraining = plain.rows.filter(isTraining).length;
+    // Two epochs read each training row twice, from one of three sources each time.
+    expect(plainTraining + first.rows.length + second.rows.length).toBe(2 * 180);
+    expect(plainTraining).toBeGreaterThan(60);
+    // Each epoch scores every validation row once, from the photographs' activations.
+    expect(plain.rows.filter((r) => !isTraining(r)).length).toBe(2 * 60);
+  }, 60_000);
 
   it('refuses training data with one class only', async () => {
     await expect(trainTop({ ...options, labels: new Uint8Array(ROWS) })).rejects.toThrow(
