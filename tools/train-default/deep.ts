@@ -16,6 +16,8 @@ import { transformedSource } from '../../src/main/model/deep/dihedral';
 import { imageVariant, variantToInput } from '../../src/main/model/deep/image-variants';
 import { fitHead, SEED, type Dataset } from './fit';
 
+const variantSuffix = (variant: number): string => (variant === 0 ? '' : `-variant${variant}`);
+
 export const activationCacheFile = (
   backbone: Backbone,
   split: BackboneSplit,
@@ -25,10 +27,7 @@ export const activationCacheFile = (
 ): string =>
   path.join(
     cacheDir,
-    `${backbone.version}-${split.top.cut}-${count}${variant === 0 ? '' : `-variant${variant}`}.f32`.replace(
-      /[^\w.-]/g,
-      '_',
-    ),
+    `${backbone.version}-${split.top.cut}-${count}${variantSuffix(variant)}.f32`.replace(/[^\w.-]/g, '_'),
   );
 
 /**
@@ -42,7 +41,7 @@ export async function cutActivations(
   cacheDir: string,
   variant = 0,
 ): Promise<ActivationSource> {
-  const suffix = variant === 0 ? '' : `-variant${variant}`;
+  const suffix = variantSuffix(variant);
   const cache = activationCacheFile(backbone, split, files.length, cacheDir, variant);
   if (!fs.existsSync(cache)) {
     const started = Date.now();

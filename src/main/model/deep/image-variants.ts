@@ -71,10 +71,9 @@ function recoloured(rgb: Uint8Array, v: ImageVariant): Uint8Array {
   const mean = sum / rgb.length;
   const out = new Uint8Array(rgb.length);
   for (let i = 0; i < rgb.length; i += 3) {
-    const channels = [rgb[i] as number, rgb[i + 1] as number, rgb[i + 2] as number];
-    const grey = 0.299 * channels[0]! + 0.587 * channels[1]! + 0.114 * channels[2]!;
+    const grey = 0.299 * (rgb[i] as number) + 0.587 * (rgb[i + 1] as number) + 0.114 * (rgb[i + 2] as number);
     for (let c = 0; c < 3; c++) {
-      const saturated = grey + (channels[c]! - grey) * v.saturation;
+      const saturated = grey + ((rgb[i + c] as number) - grey) * v.saturation;
       const contrasted = mean + (saturated - mean) * v.contrast;
       out[i + c] = clampByte(contrasted * v.brightness * v.gains[c]!);
     }

@@ -128,6 +128,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
   const batchData = new Float32Array(o.batchSize * mapSize);
   const rawMap = new Float32Array(mapSize);
   const curve: TopEpoch[] = [];
+  const sources = [o.source, ...(o.variants ?? [])];
   let best:
     { auc: number; epoch: number; weights: TopWeight[]; head: LinearHead; scores: Float32Array } | undefined;
 
@@ -143,8 +144,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
         if (o.signal?.aborted) throw new TrainingAbortedError(epoch, o.signal.reason);
         const rows = Array.from(order.subarray(start, start + o.batchSize), (k) => o.train[k] as number);
         const n = rows.length;
-        if (o.variants?.length) {
-          const sources = [o.source, ...o.variants];
+        if (sources.length > 1) {
           rows.forEach((r, i) =>
             sources[random.int(sources.length)]!.read(
               [r],
