@@ -10,6 +10,7 @@ import {
   retrainingSnapshot,
 } from '../helpers/retrain-kills';
 import { smallResources } from '../helpers/small-resources';
+import { DEEP_RECIPE } from '../../src/main/model/deep/train-top';
 
 const KILLS = 4;
 const CHILD = path.join(__dirname, '..', 'helpers', 'deep-retrain-child.ts');
@@ -73,8 +74,12 @@ describe('a deep retraining killed with SIGKILL', () => {
 
       const next = await finished(deepRetrain(dataDir, resources));
       expect(next.code, `${context}; the next deep retraining: ${next.stderr}`).toBe(0);
-      // What the killed run left is gone; the shipped activations are whole (one file, no temporary).
-      expect(fs.readdirSync(cacheDir), context).toEqual([
+      // What the killed run left is gone; the shipped activations are whole (one file for the
+      // photographs and one per augmented copy, no temporary).
+      expect(fs.readdirSync(cacheDir).sort(), context).toEqual([
+        ...Array.from({ length: DEEP_RECIPE.imageVariants }, (_, v) =>
+          expect.stringMatching(new RegExp(`-ham10000-72-[0-9a-f]{8}-variant${v + 1}\\.f16$`)),
+        ),
         expect.stringMatching(/-ham10000-72-[0-9a-f]{8}\.f16$/),
       ]);
       expectNoRunningRun(dataDir);

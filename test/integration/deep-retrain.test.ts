@@ -6,6 +6,7 @@ import { importGroundTruth } from '../../src/main/importer/ground-truth';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
 import { readTopWeights } from '../../src/main/model/deep/top-file';
+import { DEEP_RECIPE } from '../../src/main/model/deep/train-top';
 import { ModelProcess } from '../../src/main/model/process/host';
 import { activeModel, modelDir, readShippedModel, trainingSetDirOf } from '../../src/main/model/registry';
 import { readTrainingSet } from '../../src/main/model/training-set';
@@ -57,6 +58,10 @@ describe('deep retraining', () => {
   it('fine-tunes the top, promotes a better model, and ranks every image through its new top', async () => {
     activatePoorModel(library, resources.defaultModelDir);
     const shipped = readShippedModel(resources.defaultModelDir);
+    // Activations an older recipe cached (another cut) are of no use to this one and go.
+    const cacheDir = path.join(dataDir, 'cache', 'activations');
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(path.join(cacheDir, 'base-expanded_conv_13_project-ham10000-72-0123abcd.f16'), '');
 
     const epochs: number[] = [];
     const phases = new Set<string>();
@@ -94,7 +99,20 @@ describe('deep retraining', () => {
     expect(counted(`SELECT count(*) FROM training_runs WHERE kind = 'deep' AND status = 'completed'`)).toBe(
       1,
     );
-    expect(fs.readdirSync(path.join(dataDir, 'cache', 'activations'))).toHaveLength(1);
+    // The shipped images' activations, of the photographs and of each augmented copy, kept for next time.
+    const cached = fs.readdirSync(cacheDir).sort();
+    expect(cached).toEqual([
+      ...Array.from({ length: DEEP_RECIPE.imageVariants }, (_, v) =>
+        expect.stringMatching(
+          new RegExp(`^[\\w.-]+-${DEEP_RECIPE.cut}-ham10000-72-[0-9a-f]{8}-variant${v + 1}\\.f16$`),
+        ),
+      ),
+      expect.stringMatching(new RegExp(`^[\\w.-]+-${DEEP_RECIPE.cut}-ham10000-72-[0-9a-f]{8}\\.f16$`)),
+    ]);
+    const sizes = new Set(cached.map((name) => fs.statSync(path.join(cacheDir, name)).size));
+    expect(sizes.size).toBe(1);
+    expect([...sizes][0]! % (72 * 2)).toBe(0);
+    expect([...sizes][0]).toBeGreaterThan(0);
 
     // A head retraining on the deep model learns from its training set and keeps its top.
     const onDeep = new ModelProcess(modelProcessConfig(resources, 'wasm', { artifact, dir }));
@@ -173,6 +191,6 @@ describe('deep retraining', () => {
     await attempt('activations');
     expect(fs.readdirSync(cacheDir)).toEqual([]);
     await attempt('training');
-    expect(fs.readdirSync(cacheDir)).toHaveLength(1);
+    expect(fs.readdirSync(cacheDir)).toHaveLength(1 + DEEP_RECIPE.imageVariants);
   }, 600_000);
 });

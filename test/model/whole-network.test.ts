@@ -10,6 +10,7 @@ import {
   DEEP_RECIPE,
   deepRecipeFor,
   embedThroughTop,
+  RETRAIN_EPOCHS,
   trainTop,
   WHOLE_NETWORK_CUT,
 } from '../../src/main/model/deep/train-top';
@@ -45,10 +46,12 @@ beforeAll(async () => {
 
 describe('the whole network from the images', () => {
   it('is what a native backend retrains; a CPU retrains the shipped top', () => {
-    expect(deepRecipeFor('tfjs-node-gpu')).toEqual({ ...DEEP_RECIPE, cut: WHOLE_NETWORK_CUT });
-    expect(deepRecipeFor('tfjs-node')).toEqual({ ...DEEP_RECIPE, cut: WHOLE_NETWORK_CUT });
-    expect(deepRecipeFor('wasm')).toEqual(DEEP_RECIPE);
-    expect(deepRecipeFor('cpu')).toEqual(DEEP_RECIPE);
+    const atClinic = { ...DEEP_RECIPE, epochs: RETRAIN_EPOCHS };
+    const whole = { ...atClinic, cut: WHOLE_NETWORK_CUT, imageVariants: 0 };
+    expect(deepRecipeFor('tfjs-node-gpu')).toEqual(whole);
+    expect(deepRecipeFor('tfjs-node')).toEqual(whole);
+    expect(deepRecipeFor('wasm')).toEqual(atClinic);
+    expect(deepRecipeFor('cpu')).toEqual(atClinic);
   });
 
   it('computes the embedding from the image, trains every layer, and ranks as it trained', async () => {

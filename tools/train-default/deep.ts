@@ -13,10 +13,8 @@ import {
 } from '../../src/main/model/deep/train-top';
 import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainable-top';
 import { transformedSource } from '../../src/main/model/deep/dihedral';
-import { imageVariant, variantToInput } from '../../src/main/model/deep/image-variants';
+import { variantInput, variantSuffix } from '../../src/main/model/deep/image-variants';
 import { fitHead, SEED, type Dataset } from './fit';
-
-const variantSuffix = (variant: number): string => (variant === 0 ? '' : `-variant${variant}`);
 
 export const activationCacheFile = (
   backbone: Backbone,
@@ -45,10 +43,6 @@ export async function cutActivations(
   const cache = activationCacheFile(backbone, split, files.length, cacheDir, variant);
   if (!fs.existsSync(cache)) {
     const started = Date.now();
-    const toInput =
-      variant === 0
-        ? undefined
-        : (bytes: Buffer, file: string) => variantToInput(bytes, imageVariant(path.basename(file), variant));
     const values = await activationsOf(
       split,
       files,
@@ -60,7 +54,7 @@ export async function cutActivations(
           );
         }
       },
-      toInput,
+      variantInput(variant),
     );
     fs.mkdirSync(cacheDir, { recursive: true });
     fs.writeFileSync(`${cache}.tmp`, Buffer.from(values.buffer));

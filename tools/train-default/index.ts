@@ -66,9 +66,10 @@ async function main(): Promise<void> {
     ...DEEP_RECIPE,
     cut: cutArgument(process.argv.slice(2), onlyFold),
     learningRate: learningRateArgument(process.argv.slice(2), onlyFold),
-    epochs: countArgument(process.argv.slice(2), '--epochs', onlyFold) ?? DEEP_RECIPE.epochs,
+    epochs: countArgument(process.argv.slice(2), '--epochs', onlyFold, 1) ?? DEEP_RECIPE.epochs,
+    imageVariants:
+      countArgument(process.argv.slice(2), '--variants', onlyFold, 0) ?? DEEP_RECIPE.imageVariants,
   };
-  const imageVariants = countArgument(process.argv.slice(2), '--variants', onlyFold) ?? 0;
   const resources = resourcePaths(path.join(ROOT, 'resources'));
   const images = readHam(HAM);
   const modelProcess = new ModelProcess({ backboneDir: resources.backboneDir, backend: 'auto' });
@@ -118,10 +119,12 @@ async function main(): Promise<void> {
     backbone,
     split,
     images.map((i) => i.file),
-    imageVariants,
+    recipe.imageVariants,
   );
+  // Keyed as before the recipe counted copies, so that folds cross-validated then are found cached.
+  const { imageVariants, ...keyed } = recipe;
   const recipeKey = createHash('sha256')
-    .update(JSON.stringify({ DEEP_RECIPE: recipe, l2, SEED, backbone: backbone.version, n: images.length }))
+    .update(JSON.stringify({ DEEP_RECIPE: keyed, l2, SEED, backbone: backbone.version, n: images.length }))
     .update(imageVariants === 0 ? '' : `variants ${imageVariants}`)
     .digest('hex')
     .slice(0, 12);
@@ -185,7 +188,7 @@ async function main(): Promise<void> {
   const train = images.flatMap((_, i) => (held.has(i) ? [] : [i]));
   // The final model first: folds run meanwhile with --fold K in other processes are then found cached.
   const result = await finalModel(path.join(CACHE, `deep-final-${recipeKey}`), () =>
-    fitDeep(split, source, data, train, validation, l2, 'final', recipe),
+    fitDeep(split, source, data, train, validation, l2, 'final', recipe, variants),
   );
   const deepFolds = await crossValidate();
   const finalHead: HeadParams = asHeadParams(result.head);
@@ -385,13 +388,20 @@ function learningRateArgument(args: string[], onlyFold: number | undefined): num
 
 /**
  * `--epochs N` or `--variants K` (augmented copies of each image whose activations are cached and drawn
- * from in training), with `--fold`: cross-validates them without changing what ships, cached apart.
+ * from in training; 0 for none), with `--fold`: cross-validates them without changing what ships,
+ * cached apart.
  */
-function countArgument(args: string[], flag: string, onlyFold: number | undefined): number | undefined {
+function countArgument(
+  args: string[],
+  flag: string,
+  onlyFold: number | undefined,
+  least: number,
+): number | undefined {
   const at = args.indexOf(flag);
   if (at === -1) return undefined;
   const count = Number(args[at + 1]);
-  if (!Number.isInteger(count) || count < 1) throw new Error(`${flag} takes a whole number`);
+  if (!Number.isInteger(count) || count < least)
+    throw new Error(`${flag} takes a whole number from ${least}`);
   if (onlyFold === undefined) throw new Error(`${flag} is for cross-validation (with --fold)`);
   return count;
 }

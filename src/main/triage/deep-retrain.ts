@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Library } from '../library';
 import { baseVersion, readProvenance } from '../model/backbone';
 import { foldStandardisation } from '../model/head';
-import type { TopJobProgress } from '../model/deep/top-job';
+import type { ActivationCacheRequest, TopJobProgress } from '../model/deep/top-job';
 import { toppedVersion } from '../model/deep/top-file';
+import { variantSuffix } from '../model/deep/image-variants';
 import {
   asHeadParams,
   deepRecipeFor,
@@ -81,27 +82,31 @@ export async function retrainDeep(
     const cacheDir = path.join(library.dataDir, 'cache', 'activations');
     // Named by what it holds (backbone, cut, which images): another app version's set is never taken for it.
     const images = createHash('sha256').update(shipped.names.join('\n')).digest('hex').slice(0, 8);
-    const shippedFile = path.join(
-      cacheDir,
-      `${base}-${recipe.cut}-ham10000-${shipped.names.length}-${images}.f16`.replace(/[^\w.-]/g, '_'),
+    const copies = Array.from({ length: recipe.imageVariants + 1 }, (_, variant) => variant);
+    const shippedFiles = copies.map((variant) =>
+      path.join(
+        cacheDir,
+        `${base}-${recipe.cut}-ham10000-${shipped.names.length}-${images}${variantSuffix(variant)}.f16`.replace(
+          /[^\w.-]/g,
+          '_',
+        ),
+      ),
     );
-    removeLeftovers(cacheDir);
+    removeLeftovers(cacheDir, shippedFiles);
     const stage = path.join(cacheDir, `${STAGE_PREFIX}${runId}`);
-    const localFile = path.join(stage, 'labeled.f16');
+    const localFiles = copies.map((variant) => path.join(stage, `labeled${variantSuffix(variant)}.f16`));
     const handlers = { signal, onProgress: options.onProgress };
     try {
       fs.mkdirSync(stage, { recursive: true });
-      // The shipped images' activations do not depend on the top, so one file serves every deep retraining.
-      await modelProcess.cacheActivations(
-        {
-          cut: recipe.cut,
-          files: shipped.names.map((name) => trainingImagePath(resources.trainingSetDir, name)),
-          file: shippedFile,
-        },
-        handlers,
-      );
-      await modelProcess.cacheActivations(
-        { cut: recipe.cut, files: labels.map((l) => storedPath(library, l.imageId)), file: localFile },
+      const shippedImages = shipped.names.map((name) => trainingImagePath(resources.trainingSetDir, name));
+      const localImages = labels.map((l) => storedPath(library, l.imageId));
+      // The shipped images' activations do not depend on the top, so these files serve every deep retraining.
+      await cacheOnTwoProcesses(
+        modelProcess,
+        copies.flatMap((variant) => [
+          { cut: recipe.cut, files: shippedImages, file: shippedFiles[variant] as string, variant },
+          { cut: recipe.cut, files: localImages, file: localFiles[variant] as string, variant },
+        ]),
         handlers,
       );
 
@@ -136,7 +141,8 @@ export async function retrainDeep(
       const outcome = await modelProcess.trainTop(
         {
           recipe,
-          sources: [shippedFile, localFile],
+          sources: [shippedFiles[0] as string, localFiles[0] as string],
+          variantSources: copies.slice(1).map((v) => [shippedFiles[v] as string, localFiles[v] as string]),
           labels: rows.labels,
           sampleWeights: rows.weights,
           train,
@@ -204,14 +210,68 @@ export async function retrainDeep(
 }
 
 /**
- * What a deep retraining killed mid-way left behind (its staging folder, a half-written activation
- * file): one retraining runs at a time, so any found when one starts belongs to none.
+ * Writes activation files on the model process and a sibling of it at once: each runs the frozen part of
+ * the network on one core (wasm has one thread), so a first deep retraining caches its images' copies in
+ * about half the time. Progress is over all the files together.
  */
-function removeLeftovers(cacheDir: string): void {
-  if (!fs.existsSync(cacheDir)) return;
-  for (const name of fs.readdirSync(cacheDir)) {
-    if (name.startsWith(STAGE_PREFIX) || name.endsWith('.tmp')) {
-      fs.rmSync(path.join(cacheDir, name), { recursive: true, force: true });
+async function cacheOnTwoProcesses(
+  modelProcess: ModelProcess,
+  requests: readonly ActivationCacheRequest[],
+  handlers: { signal?: AbortSignal; onProgress?: (progress: TopJobProgress) => void },
+): Promise<void> {
+  const total = requests.reduce((sum, r) => sum + r.files.length, 0);
+  const done = new Map<ActivationCacheRequest, number>();
+  const report = (): void =>
+    handlers.onProgress?.({
+      phase: 'activations',
+      done: [...done.values()].reduce((s, d) => s + d, 0),
+      total,
+    });
+  const queue = [...requests];
+  // One failure stops the other process too; the error reported is the first, not the other's "cancelled".
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  handlers.signal?.addEventListener('abort', abort, { once: true });
+  let failure: unknown;
+  const work = async (process: ModelProcess): Promise<void> => {
+    try {
+      for (let request = queue.shift(); request; request = queue.shift()) {
+        const current = request;
+        await process.cacheActivations(current, {
+          signal: stop.signal,
+          onProgress: (progress) => {
+            done.set(current, progress.done);
+            report();
+          },
+        });
+        done.set(current, current.files.length);
+        report();
+      }
+    } catch (error) {
+      failure ??= error;
+      stop.abort();
     }
+  };
+  const sibling = modelProcess.sibling();
+  try {
+    await Promise.all([work(modelProcess), work(sibling)]);
+  } finally {
+    sibling.close();
+    handlers.signal?.removeEventListener('abort', abort);
+  }
+  if (failure !== undefined) throw failure;
+}
+
+/**
+ * What a deep retraining killed mid-way left behind (its staging folder, a half-written activation
+ * file), and activation files of the shipped images that this recipe no longer reads (another cut,
+ * an older app version): one retraining runs at a time, so any such file found when one starts
+ * belongs to none.
+ */
+function removeLeftovers(cacheDir: string, keep: readonly string[]): void {
+  if (!fs.existsSync(cacheDir)) return;
+  const kept = new Set(keep.map((file) => path.basename(file)));
+  for (const name of fs.readdirSync(cacheDir)) {
+    if (!kept.has(name)) fs.rmSync(path.join(cacheDir, name), { recursive: true, force: true });
   }
 }

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import type { BackboneSplit } from '../backbone';
-import { forEachActivationBatch } from './activations';
+import { forEachActivationBatch, type InputOf } from './activations';
 import { decodeHalf, encodeHalf } from './float16';
 import type { ActivationSource } from './train-top';
 
@@ -27,6 +27,7 @@ export async function writeActivationFile(
   file: string,
   onBatch?: (done: number) => void,
   signal?: AbortSignal,
+  toInput?: InputOf,
 ): Promise<ActivationFile> {
   const size = split.shape[0] * split.shape[1] * split.shape[2];
   const temporary = `${file}.${process.pid}.tmp`;
@@ -41,6 +42,7 @@ export async function writeActivationFile(
         onBatch?.(start + maps.length / size);
       },
       signal,
+      toInput,
     );
   } catch (error) {
     fs.closeSync(fd);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import sharp from 'sharp';
+import type { InputOf } from './activations';
 import { INPUT_SIZE, rgbToInput } from '../preprocess';
 import { createRandom } from '../random';
 
@@ -63,6 +65,18 @@ export async function variantToInput(bytes: Buffer, variant: ImageVariant): Prom
     .toBuffer({ resolveWithObject: true });
   return rgbToInput(recoloured(data, variant));
 }
+
+/**
+ * How the backbone's input is made from an image file for copy `variant`: undefined (imageToInput) for
+ * the photograph itself, variant 0; else the copy keyed by the file's name, which a stored image keeps.
+ */
+export function variantInput(variant: number): InputOf | undefined {
+  if (variant === 0) return undefined;
+  return (bytes, file) => variantToInput(bytes, imageVariant(path.basename(file), variant));
+}
+
+/** What names a copy's file of activations apart from the photograph's: nothing for variant 0. */
+export const variantSuffix = (variant: number): string => (variant === 0 ? '' : `-variant${variant}`);
 
 /** Colour changes on 8-bit RGB, about the image's mean grey so that contrast does not shift brightness. */
 function recoloured(rgb: Uint8Array, v: ImageVariant): Uint8Array {

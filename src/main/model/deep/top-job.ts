@@ -17,6 +17,7 @@ import {
   type TopEpoch,
 } from './train-top';
 import { TrainableTop } from './trainable-top';
+import { variantInput } from './image-variants';
 import path from 'node:path';
 
 export interface ActivationCacheRequest {
@@ -25,12 +26,19 @@ export interface ActivationCacheRequest {
   files: string[];
   /** The half-precision file to write; one already there with the right size is kept. */
   file: string;
+  /** 0 for the photographs themselves, else which augmented copy of each (image-variants.ts). */
+  variant: number;
 }
 
 export interface TopTrainingRequest {
   recipe: DeepRecipe;
   /** Activation files written by an activation request at recipe.cut; rows count on across them. */
   sources: string[];
+  /**
+   * For each of the recipe's augmented copies, its activation files, row for row as `sources`: training
+   * reads each row from the photograph or one of its copies.
+   */
+  variantSources: string[][];
   labels: Uint8Array;
   sampleWeights: Float32Array;
   train: number[];
@@ -92,6 +100,7 @@ export async function cacheActivations(
     request.file,
     (done) => onProgress({ phase: 'activations', done, total }),
     signal,
+    variantInput(request.variant),
   );
   written.close();
 }
@@ -104,9 +113,18 @@ export async function trainTopJob(
   onProgress: (progress: TopJobProgress) => void,
 ): Promise<TopTrainingOutcome> {
   const split = backbone.splitAt(request.recipe.cut);
-  const files = request.sources.map((file) => openActivationFile(file, split.shape));
+  const opened: ActivationFile[] = [];
+  const open = (names: readonly string[]): ActivationSource =>
+    concatenated(names.map((name) => opened[opened.push(openActivationFile(name, split.shape)) - 1]!));
   try {
-    const source = concatenated(files);
+    const source = open(request.sources);
+    const variants = request.variantSources.map((names) => {
+      if (names.length !== request.sources.length)
+        throw new Error(
+          `an augmented copy has ${names.length} activation files, not ${request.sources.length}`,
+        );
+      return open(names);
+    });
     const { recipe } = request;
     const parent = new TrainableTop(split.top, split.weights);
     let parentValidationScores: Float32Array;
@@ -127,6 +145,7 @@ export async function trainTopJob(
       initialWeights: split.weights,
       initialHead: request.initialHead,
       source,
+      variants,
       labels: request.labels,
       sampleWeights: request.sampleWeights,
       train: request.train,
@@ -154,7 +173,7 @@ export async function trainTopJob(
       trained.dispose();
     }
   } finally {
-    for (const file of files) file.close();
+    for (const file of opened) file.close();
   }
 }
 

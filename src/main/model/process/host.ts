@@ -87,6 +87,11 @@ export class ModelProcess {
     private readonly start: () => ModelTransport = () => hosting.start(),
   ) {}
 
+  /** Another model process like this one (its own, when started): work split between them uses two cores. */
+  sibling(): ModelProcess {
+    return new ModelProcess(this.config, this.start);
+  }
+
   /** Starts the process if needed; says which backend it uses and why. */
   backend(): Promise<BackendReport> {
     if (!this.ready) {
