@@ -231,7 +231,8 @@ async function cacheOnTwoProcesses(
   // One failure stops the other process too; the error reported is the first, not the other's "cancelled".
   const stop = new AbortController();
   const abort = (): void => stop.abort();
-  handlers.signal?.addEventListener('abort', abort, { once: true });
+  if (handlers.signal?.aborted) abort();
+  else handlers.signal?.addEventListener('abort', abort, { once: true });
   let failure: unknown;
   const work = async (process: ModelProcess): Promise<void> => {
     try {
