@@ -115,7 +115,13 @@ export async function trainTopJob(
   const split = backbone.splitAt(request.recipe.cut);
   const opened: ActivationFile[] = [];
   const open = (names: readonly string[]): ActivationSource =>
-    concatenated(names.map((name) => opened[opened.push(openActivationFile(name, split.shape)) - 1]!));
+    concatenated(
+      names.map((name) => {
+        const file = openActivationFile(name, split.shape);
+        opened.push(file);
+        return file;
+      }),
+    );
   try {
     const source = open(request.sources);
     const variants = request.variantSources.map((names) => {
