@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   try {
     const report = await retrainDeep(library, modelProcess, resources, {
       actor: 'test',
+      onPhase: (phase) => void process.stderr.write(`phase: ${phase}\n`),
       recipe: { epochs: 1, patience: 1 },
     });
     process.stdout.write(JSON.stringify(report));

@@ -5,7 +5,7 @@ import { DATABASE_FILE, openLibrary, type Library } from '../library';
 import type { QueueEntry } from '../library/predictions';
 import { modelDir, readModelFiles } from '../model/registry';
 import { evaluateFolder } from '../triage/evaluate-folder';
-import { retrainHead } from '../triage/retrain';
+import { retrainHead, type RetrainPhase } from '../triage/retrain';
 import { retrainDeep } from '../triage/deep-retrain';
 import { inSteps } from '../model/deep/top-job';
 import type { CurvePoint } from '../model/head';
@@ -154,16 +154,23 @@ export function registerModelCommands(program: Command, out: Output): void {
               `epoch ${p.epoch}: training loss ${p.trainLoss.toFixed(4)}, validation loss ${p.validationLoss?.toFixed(4)}${auc}\n`,
             );
           };
+          const onPhase = (phase: RetrainPhase): void => void process.stderr.write(`phase: ${phase}\n`);
           const report = options.deep
             ? await retrainDeep(library, modelProcess, resources, {
                 actor: options.by,
                 signal,
                 onEpoch,
+                onPhase,
                 onProgress: inSteps(10, ({ phase, done, total }) =>
                   process.stderr.write(`${phase}: ${done} of ${total}\n`),
                 ),
               })
-            : await retrainHead(library, modelProcess, resources, { actor: options.by, signal, onEpoch });
+            : await retrainHead(library, modelProcess, resources, {
+                actor: options.by,
+                signal,
+                onEpoch,
+                onPhase,
+              });
           const s = report.local.sensitivity;
           out.result(report, () =>
             [

@@ -28,15 +28,14 @@ import {
   indices,
   requireSameBackbone,
   trainingRun,
+  type RetrainOptions,
   type RetrainReport,
 } from './retrain';
 
 export const DEEP_SEED = 11;
 const STAGE_PREFIX = 'deep-run-';
 
-export interface DeepRetrainOptions {
-  actor: string;
-  signal?: AbortSignal;
+export interface DeepRetrainOptions extends Omit<RetrainOptions, 'onEpoch'> {
   onEpoch?: (point: TopEpoch) => void;
   onProgress?: (progress: TopJobProgress) => void;
   /** Changes to the backend's recipe (deepRecipeFor); the tests shorten it, the product uses it as it is. */
@@ -61,6 +60,7 @@ export async function retrainDeep(
   const backendName = (await modelProcess.backend()).name;
   const recipe: DeepRecipe = { ...deepRecipeFor(backendName), ...options.recipe };
   return trainingRun(library, 'deep', { seed: DEEP_SEED, recipe, ...settings }, signal, async (runId) => {
+    options.onPhase?.('embedding');
     const { backend } = await embedMissing(library, modelProcess, { signal });
     const active = activeModel(library, resources.defaultModelDir);
     requireSameBackbone(active, backend.backboneVersion);
@@ -101,6 +101,7 @@ export async function retrainDeep(
       const shippedImages = shipped.names.map((name) => trainingImagePath(resources.trainingSetDir, name));
       const localImages = labels.map((l) => storedPath(library, l.imageId));
       // The shipped images' activations do not depend on the top, so these files serve every deep retraining.
+      options.onPhase?.('activations');
       await cacheOnTwoProcesses(
         modelProcess,
         copies.flatMap((variant) => [
@@ -138,6 +139,7 @@ export async function retrainDeep(
         active.artifact.head.weights,
         active.artifact.head.bias,
       );
+      options.onPhase?.('training');
       const outcome = await modelProcess.trainTop(
         {
           recipe,
@@ -165,6 +167,7 @@ export async function retrainDeep(
       return await concludeRetraining(library, {
         runId,
         actor: options.actor,
+        onPhase: options.onPhase,
         active,
         hyperparameters: readShippedModel(resources.defaultModelDir).hyperparameters,
         validation: {

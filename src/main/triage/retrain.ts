@@ -57,6 +57,20 @@ export interface WeightedSet {
 export const HEAD_SEED = 7;
 
 /**
+ * The named steps of a retraining, announced as each starts: the CLI prints them, and the crash tests
+ * place each kill inside one of them and check that it landed there.
+ */
+export type RetrainPhase = 'embedding' | 'activations' | 'training' | 'storing' | 'promoting';
+
+/** What every retraining takes besides its model process: who asked, cancel, and what to tell as it goes. */
+export interface RetrainOptions {
+  actor: string;
+  signal?: AbortSignal;
+  onEpoch?: (point: CurvePoint) => void;
+  onPhase?: (phase: RetrainPhase) => void;
+}
+
+/**
  * Retrains the head on the shipped training set plus the clinic's current labels (weighted up), on
  * everything outside the fixed validation set; compares the candidate with the active model on that
  * same set, keeps it only if it is not worse, and re-scores the library after a promotion. Every step
@@ -66,10 +80,11 @@ export async function retrainHead(
   library: Library,
   modelProcess: ModelProcess,
   resources: ResourcePaths,
-  options: { actor: string; signal?: AbortSignal; onEpoch?: (point: CurvePoint) => void },
+  options: RetrainOptions,
 ): Promise<RetrainReport> {
   const settings = library.settings.all();
   return trainingRun(library, 'head', { seed: HEAD_SEED, ...settings }, options.signal, async (runId) => {
+    options.onPhase?.('embedding');
     const { backend } = await embedMissing(library, modelProcess, { signal: options.signal });
     const active = activeModel(library, resources.defaultModelDir);
     requireSameBackbone(active, backend.backboneVersion);
@@ -83,6 +98,7 @@ export async function retrainHead(
     // The shipped default's recipe, chosen by cross-validation when it was trained.
     const { hyperparameters } = readShippedModel(resources.defaultModelDir);
     const { request, validation, validationRows } = headTrainingRequest(data, hyperparameters.l2);
+    options.onPhase?.('training');
     const result = await modelProcess.trainHead(request, {
       onEpoch: options.onEpoch,
       signal: options.signal,
@@ -90,6 +106,7 @@ export async function retrainHead(
     return concludeRetraining(library, {
       runId,
       actor: options.actor,
+      onPhase: options.onPhase,
       active,
       hyperparameters,
       validation: {
@@ -140,6 +157,7 @@ export async function concludeRetraining(
   o: {
     runId: number;
     actor: string;
+    onPhase?: (phase: RetrainPhase) => void;
     active: { record: ModelRecord; artifact: ModelArtifact };
     hyperparameters: ModelArtifact['hyperparameters'];
     validation: { y: Uint8Array; weights: Float32Array; local: Uint8Array };
@@ -198,8 +216,10 @@ export async function concludeRetraining(
     ? `promoted: validation AUC ${candidateAuc.toFixed(4)} against ${activeAuc.toFixed(4)} for ${active.record.version}`
     : `rejected: validation AUC ${candidateAuc.toFixed(4)} is below ${activeAuc.toFixed(4)} for ` +
       `${active.record.version} by more than the tolerance ${settings.promotionTolerance}`;
+  o.onPhase?.('storing');
   const record = registerModel(library, artifact, promoted ? 'candidate' : 'rejected', candidate.filesDir);
   if (promoted) {
+    o.onPhase?.('promoting');
     await o.beforePromotion?.({ artifact, dir: modelDir(library.dataDir, record) });
     library.models.activate(record.version);
     rescore(library, record, artifact);
