@@ -98,7 +98,7 @@ describe('an import killed with SIGKILL', () => {
       expect(health.distinctHashes, context).toBe(health.images);
       expect(health.missingFiles, context).toEqual([]);
       expect(health.strayFiles, context).toEqual([]);
-      expect(fs.existsSync(path.join(dataDir, 'import.lock')), `${context}: lock left behind`).toBe(false);
+      expect(fs.existsSync(path.join(dataDir, 'writer.lock')), `${context}: lock left behind`).toBe(false);
 
       // The killed run, if it got as far as recording itself, is now marked interrupted, not running.
       const runs = importRuns(dataDir);

@@ -42,7 +42,7 @@ export async function importFolders(library: Library, options: ImportOptions): P
   const started = Date.now();
   const folders = options.folders.map((folder) => path.resolve(folder));
   const studyName = options.study ?? path.basename(folders[0] ?? 'import');
-  const release = library.lockForImport();
+  const { release } = library.writer.acquire('import');
   try {
     library.importRuns.markInterrupted();
     const known = library.images.allSha256();

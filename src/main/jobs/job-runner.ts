@@ -176,6 +176,8 @@ export class JobRunner {
     if (this.running) {
       throw new Error(`A ${this.running.kind} is already running; wait for it or cancel it first.`);
     }
+    // A long job of another process (the CLI) is refused in the same words it would fail with later.
+    this.library.writer.refuseIfBusy();
     const id = this.nextId++;
     const controller = new AbortController();
     const running: RunningJob = { id, kind, controller };

@@ -2,7 +2,7 @@
 export class LibraryError extends Error {
   constructor(
     message: string,
-    readonly code: 'corrupt' | 'too-new' | 'locked' | 'not-found' | 'invalid' | 'io',
+    readonly code: 'corrupt' | 'too-new' | 'locked' | 'busy' | 'not-found' | 'invalid' | 'io',
   ) {
     super(message);
     this.name = 'LibraryError';

@@ -14,7 +14,7 @@ export interface ImportCounts {
 export class ImportRuns {
   constructor(private readonly db: Db) {}
 
-  /** Marks runs whose process died as interrupted; called with the import lock held. */
+  /** Marks runs whose process died as interrupted; called with the writer lock held. */
   markInterrupted(): number {
     return this.db
       .prepare(`UPDATE import_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'`)

@@ -7,7 +7,7 @@ import { ImageStore } from './store';
 import { Images } from './images';
 import { ImportRuns } from './import-runs';
 import { Labels } from './labels';
-import { acquireLock } from './lock';
+import { WriterLock, type LockHolder } from './writer-lock';
 import { Patients } from './patients';
 import { Embeddings } from './embeddings';
 import { Models } from './models';
@@ -43,6 +43,8 @@ export class Library {
   readonly settings: SettingsStore;
   readonly retrainSchedule: RetrainScheduleStore;
   readonly trainingRuns: TrainingRuns;
+  /** The one lock of long jobs; see writer-lock.ts. */
+  readonly writer: WriterLock;
 
   constructor(
     readonly dataDir: string,
@@ -61,6 +63,7 @@ export class Library {
     this.settings = new SettingsStore(db);
     this.retrainSchedule = new RetrainScheduleStore(db);
     this.trainingRuns = new TrainingRuns(db);
+    this.writer = new WriterLock(dataDir);
   }
 
   info(): LibraryInfo {
@@ -82,9 +85,23 @@ export class Library {
     return exportRows(this.db);
   }
 
-  /** Held for the whole of an import: one writer of the image store at a time. */
-  lockForImport(): () => void {
-    return acquireLock(path.join(this.dataDir, 'import.lock'), 'import');
+  /**
+   * Runs a long job (import, ranking, retraining, rollback) holding the library's writer lock, which
+   * another process's long job is refused with (`library busy: …`). `onRecovered` hears of a lock left by
+   * a process that is gone, before `work` starts: what that job left is then safe to clean up.
+   */
+  async withWriter<T>(
+    job: string,
+    work: () => Promise<T>,
+    onRecovered?: (holder: LockHolder) => void,
+  ): Promise<T> {
+    const { release, recovered } = this.writer.acquire(job);
+    try {
+      if (recovered) onRecovered?.(recovered);
+      return await work();
+    } finally {
+      release();
+    }
   }
 
   transaction<T>(work: () => T): T {

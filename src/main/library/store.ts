@@ -38,7 +38,7 @@ export class ImageStore {
 
   /**
    * Removes interrupted writes and files no row refers to. Only safe while no import is writing:
-   * the caller holds the import lock.
+   * the caller holds the writer lock.
    */
   sweep(isReferenced: (sha256: string) => boolean): { removed: number } {
     let removed = 0;

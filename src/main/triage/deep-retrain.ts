@@ -55,6 +55,7 @@ export async function retrainDeep(
   resources: ResourcePaths,
   options: DeepRetrainOptions,
 ): Promise<RetrainReport> {
+  library.writer.refuseIfBusy();
   const settings = library.settings.all();
   const { signal } = options;
   const backendName = (await modelProcess.backend()).name;

@@ -29,8 +29,8 @@ const COMMIT_EVERY = 64;
 
 /**
  * Brings the library's ranking up to date: embeds the images that have no embedding for the current
- * backbone, then scores every image with the active model. Embeddings already cached are never
- * recomputed.
+ * backbone, then scores every image with the active model, holding the writer lock. Embeddings already
+ * cached are never recomputed.
  */
 export async function rankLibrary(
   library: Library,
@@ -38,18 +38,20 @@ export async function rankLibrary(
   defaultModelDir: string,
   options: { onProgress?: (progress: RankProgress) => void; signal?: AbortSignal } = {},
 ): Promise<RankReport> {
-  const started = Date.now();
-  const { backend, embedded, failed } = await embedMissing(library, modelProcess, options);
-  options.onProgress?.({ phase: 'scoring', total: embedded, embedded, failed: failed.length, rate: 0 });
-  const { record, artifact } = activeModel(library, defaultModelDir);
-  if (artifact.backbone !== backend.backboneVersion) {
-    throw new Error(
-      `the active model ${record.version} needs ${artifact.backbone} embeddings; the model process computes ${backend.backboneVersion}`,
-    );
-  }
-  const scored = rescore(library, record, artifact);
-  options.onProgress?.({ phase: 'done', total: embedded, embedded, failed: failed.length, rate: 0 });
-  return { model: record.version, backend, embedded, failed, scored, elapsedMs: Date.now() - started };
+  return library.withWriter('ranking', async () => {
+    const started = Date.now();
+    const { backend, embedded, failed } = await embedMissing(library, modelProcess, options);
+    options.onProgress?.({ phase: 'scoring', total: embedded, embedded, failed: failed.length, rate: 0 });
+    const { record, artifact } = activeModel(library, defaultModelDir);
+    if (artifact.backbone !== backend.backboneVersion) {
+      throw new Error(
+        `the active model ${record.version} needs ${artifact.backbone} embeddings; the model process computes ${backend.backboneVersion}`,
+      );
+    }
+    const scored = rescore(library, record, artifact);
+    options.onProgress?.({ phase: 'done', total: embedded, embedded, failed: failed.length, rate: 0 });
+    return { model: record.version, backend, embedded, failed, scored, elapsedMs: Date.now() - started };
+  });
 }
 
 /**

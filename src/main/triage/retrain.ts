@@ -249,27 +249,31 @@ export async function concludeRetraining(
 }
 
 /**
- * Runs a retraining as a recorded training run: an earlier run cut off by a crash is marked so, and a
- * failure or cancel is recorded before it is passed on.
+ * Runs a retraining as a recorded training run, holding the library's writer lock: another process's
+ * retraining or import is refused while it runs. With the lock held no other retraining can be alive,
+ * so a run still marked running was cut off by a crash, and is marked so; a failure or cancel is
+ * recorded before it is passed on.
  */
-export async function trainingRun<T>(
+export function trainingRun<T>(
   library: Library,
   kind: ModelArtifact['kind'],
   params: unknown,
   signal: AbortSignal | undefined,
   work: (runId: number) => Promise<T>,
 ): Promise<T> {
-  library.trainingRuns.markAbandoned();
-  const runId = library.trainingRuns.start(kind, params);
-  try {
-    return await work(runId);
-  } catch (error) {
-    library.trainingRuns.finish(runId, {
-      status: signal?.aborted === true ? 'cancelled' : 'failed',
-      error: (error as Error).message,
-    });
-    throw error;
-  }
+  return library.withWriter(kind === 'deep' ? 'deep retraining' : 'retraining', async () => {
+    library.trainingRuns.markAbandoned();
+    const runId = library.trainingRuns.start(kind, params);
+    try {
+      return await work(runId);
+    } catch (error) {
+      library.trainingRuns.finish(runId, {
+        status: signal?.aborted === true ? 'cancelled' : 'failed',
+        error: (error as Error).message,
+      });
+      throw error;
+    }
+  });
 }
 
 export function requireSameBackbone(

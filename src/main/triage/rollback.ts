@@ -16,12 +16,17 @@ export async function rollbackTo(
   options: { actor: string; signal?: AbortSignal; onProgress?: (progress: RankProgress) => void },
 ): Promise<{ active: string; rescored: number }> {
   if (!library.models.byVersion(version)) throw new Error(`No model version ${version} in this library.`);
-  const record = library.models.activate(version);
-  library.audit.record(options.actor, 'model.rollback', `model:${record.version}`);
-  const { artifact } = activeModel(library, resources.defaultModelDir);
-  const rescored =
-    library.embeddings.missing(artifact.backbone).length > 0
-      ? (await rankCurrent(library, options)).scored
-      : rescore(library, record, artifact);
-  return { active: record.version, rescored };
+  return library.withWriter('rollback', async () => {
+    const record = library.transaction(() => {
+      const activated = library.models.activate(version);
+      library.audit.record(options.actor, 'model.rollback', `model:${activated.version}`);
+      return activated;
+    });
+    const { artifact } = activeModel(library, resources.defaultModelDir);
+    const rescored =
+      library.embeddings.missing(artifact.backbone).length > 0
+        ? (await rankCurrent(library, options)).scored
+        : rescore(library, record, artifact);
+    return { active: record.version, rescored };
+  });
 }
