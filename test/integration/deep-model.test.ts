@@ -13,8 +13,8 @@ import {
   type TopManifest,
 } from '../../src/main/model/deep/top-file';
 import { describeTop, TrainableTop, topWeightsFromModel } from '../../src/main/model/deep/trainable-top';
-import { arraySource, embedThroughTop } from '../../src/main/model/deep/train-top';
-import { transformedSource } from '../../src/main/model/deep/dihedral';
+import { embedThroughTop } from '../../src/main/model/deep/train-top';
+import { arraySource, transformedSource } from '../../src/main/model/deep/activation-source';
 import { fileSystemHandler } from '../../src/main/model/fs-io-handler';
 import { imageToInput } from '../../src/main/model/preprocess';
 import { readShippedModel, registerModel, type ModelArtifact } from '../../src/main/model/registry';

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { arraySource, type ActivationSource } from '../../src/main/model/deep/activation-source';
 import {
-  arraySource,
   asHeadParams,
   scoreTop,
   trainTop,
-  type ActivationSource,
   type TopTrainingOptions,
 } from '../../src/main/model/deep/train-top';
 import {

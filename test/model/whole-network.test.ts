@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackbone, toBatch, type Backbone } from '../../src/main/model/backbone';
 import { activationsOf } from '../../src/main/model/deep/activations';
 import { topManifest } from '../../src/main/model/deep/top-file';
+import { arraySource } from '../../src/main/model/deep/activation-source';
 import {
-  arraySource,
   DEEP_RECIPE,
   deepRecipeFor,
   embedThroughTop,

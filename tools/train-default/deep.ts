@@ -4,15 +4,17 @@ import type { Backbone, BackboneSplit } from '../../src/main/model/backbone';
 import { activationsOf } from '../../src/main/model/deep/activations';
 import { foldStandardisation } from '../../src/main/model/head';
 import {
-  arraySource,
   embedThroughTop,
   type DeepRecipe,
   trainTop,
-  type ActivationSource,
   type TopTrainingResult,
 } from '../../src/main/model/deep/train-top';
 import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainable-top';
-import { transformedSource } from '../../src/main/model/deep/dihedral';
+import {
+  arraySource,
+  transformedSource,
+  type ActivationSource,
+} from '../../src/main/model/deep/activation-source';
 import { variantInput, variantSuffix } from '../../src/main/model/deep/image-variants';
 import { fitHead, SEED, type Dataset } from './fit';
 

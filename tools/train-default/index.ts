@@ -34,7 +34,8 @@ import { copyTrainingImages, selectRows, writeTrainingSet } from '../../src/main
 import { resourcePaths } from '../../src/main/resources';
 import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
 import { activationCacheFile, cutActivations, embedAveraged, fitDeep } from './deep';
-import type { ActivationSource, TopTrainingResult } from '../../src/main/model/deep/train-top';
+import type { TopTrainingResult } from '../../src/main/model/deep/train-top';
+import type { ActivationSource } from '../../src/main/model/deep/activation-source';
 import { embedFiles } from './embed-cache';
 import { earlyStoppingSplit, fitHead, scoreRows, SEED, type Dataset } from './fit';
 import { readHam } from './ham10000';

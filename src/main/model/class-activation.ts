@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { toBatch, type Backbone } from './backbone';
+import type { LinearHead } from './linear-head';
 
-/** A linear function of the pooled features: a head with its standardisation folded in (see head.ts). */
-export interface LinearHead {
-  weights: Float32Array;
-  bias: number;
-}
+export type { LinearHead };
 
 /** One value per cell of the backbone's last feature map, row-major (7 × 7 for MobileNetV2 at 224). */
 export interface ActivationMap {

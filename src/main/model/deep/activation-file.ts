@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { BackboneSplit } from '../backbone';
 import { forEachActivationBatch, type InputOf } from './activations';
 import { decodeHalf, encodeHalf } from './float16';
-import type { ActivationSource } from './train-top';
+import type { ActivationSource } from './activation-source';
 
 type Shape = readonly [number, number, number];
 

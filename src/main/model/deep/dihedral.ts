@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ActivationSource } from './train-top';
 
 /**
  * The eight flips and quarter-turns of a square H×W×C map. A skin lesion has no up or left, so each is
@@ -49,22 +48,4 @@ export function dihedralTensor(batch: tf.Tensor4D, transform: number): tf.Tensor
  */
 export function inverseDihedral(transform: number): number {
   return transform === 5 ? 6 : transform === 6 ? 5 : transform;
-}
-
-/** The same rows, each map flipped or turned by `transform` (see dihedral.ts). */
-export function transformedSource(source: ActivationSource, transform: number): ActivationSource {
-  const [h, , c] = source.shape;
-  const size = source.shape[0] * source.shape[1] * c;
-  return {
-    shape: source.shape,
-    read: (rows, target) => {
-      source.read(rows, target);
-      const original = new Float32Array(size);
-      for (let i = 0; i < rows.length; i++) {
-        const map = target.subarray(i * size, (i + 1) * size);
-        original.set(map);
-        dihedral(original, map, h, c, transform);
-      }
-    },
-  };
 }

@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import type { Backbone } from '../backbone';
 import { openActivationFile, writeActivationFile, type ActivationFile } from './activation-file';
+import type { ActivationSource } from './activation-source';
 import { topBytes, topManifest, TOP_FILE, type TopManifest } from './top-file';
 import {
   embedThroughTop,
   scoreTop,
   trainTop,
-  type ActivationSource,
   type DeepRecipe,
   type LinearHead,
   type TopEpoch,

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { logLoss, rocAuc } from '../metrics';
 import { createRandom, permutation } from '../random';
 import { TrainingAbortedError, type HeadParams } from '../head';
-import type { LinearHead } from '../class-activation';
+import type { LinearHead } from '../linear-head';
 import { BACKEND_CANDIDATES } from '../tf-backend';
+import type { ActivationSource } from './activation-source';
 import { DIHEDRAL_COUNT, dihedral } from './dihedral';
 import { TrainableTop, variableOf, type TopDescription, type TopWeight } from './trainable-top';
 
@@ -11,28 +12,6 @@ import { TrainableTop, variableOf, type TopDescription, type TopWeight } from '.
  * Fine-tunes the top of the backbone together with a logistic head, on activations cached at the cut:
  * the frozen part never runs again, so an epoch costs only the top's forward and backward passes.
  */
-
-/** Where the rows come from: activations at the cut, one [H, W, C] map per row, read in batches. */
-export interface ActivationSource {
-  readonly shape: readonly [number, number, number];
-  /** Copies the maps of `rows` into `target`, one after another. */
-  read(rows: readonly number[], target: Float32Array): void;
-}
-
-/** Activations held in one array, row after row. */
-export function arraySource(
-  values: Float32Array,
-  shape: readonly [number, number, number],
-): ActivationSource {
-  const size = shape[0] * shape[1] * shape[2];
-  if (values.length % size !== 0)
-    throw new Error(`${values.length} values are not whole ${shape.join('×')} maps`);
-  return {
-    shape,
-    read: (rows, target) =>
-      rows.forEach((r, i) => target.set(values.subarray(r * size, (r + 1) * size), i * size)),
-  };
-}
 
 export type { LinearHead };
 
