@@ -112,11 +112,11 @@ export function embedDeep(
   source: ActivationSource,
   rows: readonly number[],
 ): Float32Array {
-  const top = new TrainableTop(split.top, weights);
+  const trainable = new TrainableTop(split.top, weights);
   try {
-    return embedThroughTop(top, source, rows, 64);
+    return embedThroughTop(trainable, source, rows, 64);
   } finally {
-    top.dispose();
+    trainable.dispose();
   }
 }
 

@@ -205,20 +205,20 @@ async function main(): Promise<void> {
     target: TARGET_SENSITIVITY,
   });
   const metrics = evaluate(validationScores, validationLabels, operating.threshold);
-  const top = topManifest(recipe.cut, result.weights, TEST_TRANSFORMS);
-  const backboneVersion = toppedVersion(backbone.version, top);
+  const manifest = topManifest(recipe.cut, result.weights, TEST_TRANSFORMS);
+  const backboneVersion = toppedVersion(backbone.version, manifest);
   const artifact: ModelArtifact = {
     format: 'triage-model-v1',
     // Named by its content: a retrained default is a new version, never mistaken for the old one.
     version: `default-ham10000-${createHash('sha256')
       .update(JSON.stringify(finalHead))
-      .update(top.id)
-      .update(top.testTransforms?.join('') ?? '')
+      .update(manifest.id)
+      .update(manifest.testTransforms?.join('') ?? '')
       .digest('hex')
       .slice(0, 12)}`,
     kind: 'deep',
     backbone: backboneVersion,
-    top,
+    top: manifest,
     head: finalHead,
     threshold: operating.threshold,
     targetSensitivity: TARGET_SENSITIVITY,
@@ -279,9 +279,14 @@ async function finalModel(
   const factsFile = `${cache}.json`;
   if (!fs.existsSync(factsFile)) {
     const { weights, head, bestEpoch, curve } = await fit();
-    const top = { ...topManifest(DEEP_RECIPE.cut, weights), file: `${path.basename(cache)}.top.bin` };
-    fs.writeFileSync(path.join(CACHE, top.file), topBytes(weights));
-    const facts = { top, head: { weights: Array.from(head.weights), bias: head.bias }, bestEpoch, curve };
+    const manifest = { ...topManifest(DEEP_RECIPE.cut, weights), file: `${path.basename(cache)}.top.bin` };
+    fs.writeFileSync(path.join(CACHE, manifest.file), topBytes(weights));
+    const facts = {
+      top: manifest,
+      head: { weights: Array.from(head.weights), bias: head.bias },
+      bestEpoch,
+      curve,
+    };
     fs.writeFileSync(factsFile, JSON.stringify(facts));
     return { weights, head, bestEpoch, curve };
   }

@@ -55,12 +55,12 @@ export interface BackboneSplit {
   shape: [number, number, number];
   /** [N, 224, 224, 3] → [N, H, W, C]: what the frozen part computes, cached once per image. */
   activations(batch: tf.Tensor4D): tf.Tensor4D;
-  /** The layers from the cut to the embedding, and their current weights. */
+  /** The top (the layers after the cut up to the embedding; see README.md) and its current weights. */
   top: TopDescription;
   weights: TopWeight[];
 }
 
-/** A fine-tuned top to put in place of the shipped one (a deep-retrained model's). */
+/** A fine-tuned top to put in place of the shipped one (a deep-retrained model's): its manifest and weights. */
 export interface BackboneTop {
   manifest: TopManifest;
   weights: readonly TopWeight[];
@@ -75,18 +75,18 @@ export async function readProvenance(dir: string): Promise<Provenance> {
 export const baseVersion = (provenance: Provenance): string =>
   `${provenance.model}@${provenance.source.sha256.slice(0, 12)}`;
 
-export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Backbone> {
+export async function loadBackbone(dir: string, fineTuned?: BackboneTop): Promise<Backbone> {
   const provenance = await readProvenance(dir);
   const labels = (await fs.readFile(path.join(dir, LABELS_FILE), 'utf8')).split('\n').filter((l) => l !== '');
   const model = await tf.loadLayersModel(fileSystemHandler(path.join(dir, 'model.json')));
-  if (top) replaceTop(model, top);
+  if (fineTuned) replaceTop(model, fineTuned);
   const pool = model.getLayer(provenance.embedding.layer);
   const beforePool = pool.inboundNodes[0]?.inboundLayers[0]?.name;
   const last = model.layers.at(-1)?.name;
   if (!beforePool || !last) throw new Error(`${dir}: the model has no layer before ${pool.name}`);
-  const transforms = top?.manifest.testTransforms;
+  const transforms = fineTuned?.manifest.testTransforms;
   const mapper = transforms
-    ? averagedMap(model, top.manifest.cut, beforePool, transforms)
+    ? averagedMap(model, fineTuned.manifest.cut, beforePool, transforms)
     : fusedForward(model, beforePool);
   // Averaged over transforms, the embedding is the averaged map's global average, as the pool layer computes.
   const embedder = transforms
@@ -114,7 +114,7 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
   return {
     inputSize: INPUT_SIZE,
     embeddingSize: provenance.embedding.size,
-    version: toppedVersion(baseVersion(provenance), top?.manifest),
+    version: toppedVersion(baseVersion(provenance), fineTuned?.manifest),
     provenance,
     labels,
     embed: (batch) => embedder(checked(batch)) as tf.Tensor2D,
@@ -128,6 +128,7 @@ export async function loadBackbone(dir: string, top?: BackboneTop): Promise<Back
         shape: [h as number, w as number, c as number],
         activations: (batch) => toCut(checked(batch)) as tf.Tensor4D,
         top,
+        // The shipped top's, or the fine-tuned top's where one was put in its place.
         weights: topWeightsFromModel(model, top),
       };
     },
@@ -160,9 +161,9 @@ function averagedMap(
 }
 
 /** Sets the fine-tuned kernel and bias of each layer the top names; shapes must match the shipped ones. */
-function replaceTop(model: tf.LayersModel, top: BackboneTop): void {
-  const byName = new Map(top.weights.map((w) => [w.name, w]));
-  const layers = new Set(top.weights.map((w) => w.name.split('/')[0] as string));
+function replaceTop(model: tf.LayersModel, fineTuned: BackboneTop): void {
+  const byName = new Map(fineTuned.weights.map((w) => [w.name, w]));
+  const layers = new Set(fineTuned.weights.map((w) => w.name.split('/')[0] as string));
   for (const name of layers) {
     const layer = model.getLayer(name);
     const current = layer.getWeights();

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import type { TopWeight } from './trainable-top';
 
 /**
- * A fine-tuned top of the backbone on disk: its float32 weights in one file beside the model's JSON,
- * and a manifest (cut layer, names, shapes, content hash) inside that JSON. The hash names the top, so
- * embeddings computed through it are cached under a backbone version no other top shares.
+ * A fine-tuned top of the backbone on disk (names as in ../README.md): the top file, its float32 weights
+ * beside the model's JSON, and the top manifest (cut layer, names, shapes, content hash), the `top` field
+ * of that JSON. The hash names the top, so embeddings computed through it are cached under a backbone
+ * version (the topped version) no other top shares.
  */
 export const topManifestSchema = z.object({
   /** The layer the top starts after; everything up to it is the shipped backbone, unchanged. */
@@ -69,15 +70,16 @@ export function readTopWeights(dir: string, manifest: TopManifest): TopWeight[] 
 }
 
 /**
- * The backbone version of embeddings computed through a top: the base version plus the top's id, and
- * the averaged transforms where there are any, since those change every embedding too.
+ * The topped version: the backbone version of embeddings computed through a fine-tuned top, the base
+ * version plus the top's id, and the averaged transforms where there are any, since those change every
+ * embedding too.
  */
 export function toppedVersion(
   baseVersion: string,
-  top: Pick<TopManifest, 'id' | 'testTransforms'> | undefined,
+  manifest: Pick<TopManifest, 'id' | 'testTransforms'> | undefined,
 ): string {
-  if (!top) return baseVersion;
-  const averaged =
-    top.testTransforms && top.testTransforms.join('') !== '0' ? `+tta-${top.testTransforms.join('')}` : '';
-  return `${baseVersion}+top-${top.id}${averaged}`;
+  if (!manifest) return baseVersion;
+  const transforms = manifest.testTransforms;
+  const averaged = transforms && transforms.join('') !== '0' ? `+tta-${transforms.join('')}` : '';
+  return `${baseVersion}+top-${manifest.id}${averaged}`;
 }

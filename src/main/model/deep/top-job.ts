@@ -1,7 +1,8 @@
 /**
- * Deep retraining as the model process runs it: activations at the cut written to half-precision files,
- * then the top fine-tuned with the head on rows drawn from those files. Plain data in and out, so the
- * requests cross the process boundary as they are.
+ * The deep-retraining job, deep retraining as the model process runs it (names as in ../README.md; "top
+ * job" is this): activations at the cut written to half-precision files, then the top fine-tuned with the
+ * head on rows drawn from those files, embedded through and written as a top file. Plain data in and
+ * out, so the requests cross the process boundary as they are.
  */
 import fs from 'node:fs';
 import type { Backbone } from '../backbone';
@@ -53,6 +54,7 @@ export interface TopTrainingRequest {
 }
 
 export interface TopTrainingOutcome {
+  /** The fine-tuned top's manifest; its top file is in the request's topDir. */
   top: TopManifest;
   head: LinearHead;
   bestEpoch: number;
@@ -63,6 +65,7 @@ export interface TopTrainingOutcome {
   embeddings: Float32Array;
 }
 
+/** The deep-retraining job's progress, in whichever of its phases it is (not only the top's training). */
 export type TopJobProgress = { phase: 'activations' | 'training' | 'embedding'; done: number; total: number };
 
 /**

@@ -11,10 +11,16 @@ import { TrainableTop, variableOf, type TopDescription, type TopWeight } from '.
 /**
  * Fine-tunes the top of the backbone together with a logistic head, on activations cached at the cut:
  * the frozen part never runs again, so an epoch costs only the top's forward and backward passes.
+ *
+ * "Top" names several things in src/main/model, each given one name in ../README.md. Here it is the
+ * top itself: the layers after the cut up to the global-average pool, described by a TopDescription
+ * (`top`), weighted by TopWeights and trained as a TrainableTop. A TopEpoch is a deep-retraining epoch,
+ * one point of its learning curve.
  */
 
 export type { LinearHead };
 
+/** A deep-retraining epoch: one point of the learning curve of the top and the head trained together. */
 export interface TopEpoch {
   epoch: number;
   trainLoss: number;
@@ -23,7 +29,9 @@ export interface TopEpoch {
 }
 
 export interface TopTrainingOptions extends Omit<DeepRecipe, 'cut' | 'imageVariants'> {
+  /** The layers to train: the top after the recipe's cut. */
   top: TopDescription;
+  /** The top's weights to start from: the shipped top's, or the active model's fine-tuned top's. */
   initialWeights: readonly TopWeight[];
   initialHead: LinearHead;
   source: ActivationSource;
@@ -33,7 +41,7 @@ export interface TopTrainingOptions extends Omit<DeepRecipe, 'cut' | 'imageVaria
    */
   variants?: readonly ActivationSource[];
   labels: ArrayLike<number>;
-  /** Per-row weight in the loss (local labels count more); class balance is applied on top of it. */
+  /** Per-row weight in the loss (local labels count more); a class-balance factor multiplies it. */
   sampleWeights?: ArrayLike<number>;
   train: readonly number[];
   validation: readonly number[];
@@ -44,6 +52,7 @@ export interface TopTrainingOptions extends Omit<DeepRecipe, 'cut' | 'imageVaria
 }
 
 export interface TopTrainingResult {
+  /** The fine-tuned top's weights at the best epoch. */
   weights: TopWeight[];
   head: LinearHead;
   bestEpoch: number;
@@ -115,7 +124,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
   const [h, w, c] = o.source.shape;
   if (o.augment && h !== w) throw new Error('dihedral augmentation needs square activation maps');
   const mapSize = h * w * c;
-  const top = new TrainableTop(o.top, o.initialWeights);
+  const trainable = new TrainableTop(o.top, o.initialWeights);
   const headW = variableOf(tf.tensor2d(o.initialHead.weights, [o.initialHead.weights.length, 1]));
   const headB = variableOf(tf.scalar(o.initialHead.bias));
   const topOptimizer = tf.train.adam(o.learningRate);
@@ -130,7 +139,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
     { auc: number; epoch: number; weights: TopWeight[]; head: LinearHead; scores: Float32Array } | undefined;
 
   const logits = (x: tf.Tensor4D): tf.Tensor1D =>
-    tf.reshape(tf.add(tf.matMul(top.forward(x), headW), headB), [-1]);
+    tf.reshape(tf.add(tf.matMul(trainable.forward(x), headW), headB), [-1]);
 
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
@@ -185,7 +194,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
         // Let the cancel message and progress through between batches.
         await new Promise((resolve) => setImmediate(resolve));
       }
-      const validation = scoreTop(top, readHead(headW, headB), o.source, o.validation, o.batchSize);
+      const validation = scoreTop(trainable, readHead(headW, headB), o.source, o.validation, o.batchSize);
       const validationLabels = Float32Array.from(o.validation, (r) => o.labels[r] as number);
       const point: TopEpoch = {
         epoch,
@@ -199,7 +208,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
         best = {
           auc: point.validationAuc,
           epoch,
-          weights: top.weights(),
+          weights: trainable.weights(),
           head: readHead(headW, headB),
           scores: validation,
         };
@@ -208,7 +217,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
       }
     }
   } finally {
-    top.dispose();
+    trainable.dispose();
     headW.dispose();
     headB.dispose();
     topOptimizer.dispose();

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * The top of the backbone, from a cut layer to the global-average pool, as trainable variables and a
- * forward pass built only from operations whose gradients every backend has. The wasm backend has no
- * Conv2DBackpropFilter and no depthwise gradient kernels, so:
+ * The top of the backbone (the layers after the cut up to the global-average pool; "top" and its other
+ * meanings are named in ../README.md) as trainable variables, and a forward pass built only from
+ * operations whose gradients every backend has. The wasm backend has no Conv2DBackpropFilter and no
+ * depthwise gradient kernels, so:
  * - a 1×1 convolution is a matrix product over pixels: [N·H·W, Cin] × [Cin, Cout];
  * - a 3×3 depthwise convolution is nine shifted slices of the padded input, each times its tap.
  * The same code trains on tfjs-node(-gpu), where it is simply the same arithmetic.
@@ -322,12 +323,12 @@ function imageToColumns(x: tf.Tensor4D, size: number, stride: number): tf.Tensor
   const [n, h, w, c] = x.shape;
   const oh = Math.ceil(h / stride);
   const ow = Math.ceil(w / stride);
-  const top = paddingBefore(h, size, stride);
-  const left = paddingBefore(w, size, stride);
+  const rowsBefore = paddingBefore(h, size, stride);
+  const columnsBefore = paddingBefore(w, size, stride);
   const padded = tf.pad(x, [
     [0, 0],
-    [top, Math.max((oh - 1) * stride + size - h - top, 0)],
-    [left, Math.max((ow - 1) * stride + size - w - left, 0)],
+    [rowsBefore, Math.max((oh - 1) * stride + size - h - rowsBefore, 0)],
+    [columnsBefore, Math.max((ow - 1) * stride + size - w - columnsBefore, 0)],
     [0, 0],
   ]);
   const taps: tf.Tensor4D[] = [];
@@ -354,7 +355,8 @@ function paddingBefore(size: number, kernel: number, stride: number): number {
 
 /**
  * Calls `each(xOffset, gOffset, kOffset)` for every input value, output gradient and tap that meet in
- * the convolution: output (row, col) reads input (row·s + i − top, col·s + j − left) through tap (i, j).
+ * the convolution: output (row, col) reads input (row·s + i − rowsBefore, col·s + j − columnsBefore)
+ * through tap (i, j).
  */
 function forEachTap(
   xShape: readonly number[],
@@ -365,17 +367,17 @@ function forEachTap(
 ): void {
   const [n, h, w, c] = xShape as [number, number, number, number];
   const [, oh, ow] = gShape as [number, number, number, number];
-  const top = paddingBefore(h, size, stride);
-  const left = paddingBefore(w, size, stride);
+  const rowsBefore = paddingBefore(h, size, stride);
+  const columnsBefore = paddingBefore(w, size, stride);
   for (let b = 0; b < n; b++) {
     for (let row = 0; row < oh; row++) {
       for (let col = 0; col < ow; col++) {
         const gOffset = ((b * oh + row) * ow + col) * c;
         for (let i = 0; i < size; i++) {
-          const xr = row * stride + i - top;
+          const xr = row * stride + i - rowsBefore;
           if (xr < 0 || xr >= h) continue;
           for (let j = 0; j < size; j++) {
-            const xc = col * stride + j - left;
+            const xc = col * stride + j - columnsBefore;
             if (xc < 0 || xc >= w) continue;
             each(((b * h + xr) * w + xc) * c, gOffset, (i * size + j) * c, c);
           }
