@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBackbone, type Backbone, type BackboneSplit } from '../../src/main/model/backbone';
-import { openActivationFile, writeActivationFile } from '../../src/main/model/deep/activation-file';
+import {
+  openActivationFile,
+  openOrWriteActivationFile,
+  writeActivationFile,
+} from '../../src/main/model/deep/activation-file';
 import { activationsOf } from '../../src/main/model/deep/activations';
 import { DEEP_RECIPE } from '../../src/main/model/deep/train-top';
 import { initBackend } from '../../src/main/model/tf-backend';
@@ -54,6 +58,33 @@ describe('activations at the cut in a half-precision file', () => {
     } finally {
       stored.close();
     }
+  }, 60_000);
+
+  it('keeps a whole file of as many maps and writes one of another size again, in a folder it makes', async () => {
+    const file = path.join(tmp(), 'cache', 'activations.f16');
+    const some = files.slice(0, 2);
+    const size = split.shape[0] * split.shape[1] * split.shape[2];
+    const firstBatches: number[] = [];
+    const first = await openOrWriteActivationFile(split, some, file, (n) => firstBatches.push(n));
+    const written = new Float32Array(some.length * size);
+    first.read([0, 1], written);
+    first.close();
+    expect(firstBatches).toEqual([some.length]);
+
+    // Kept: nothing is computed again, and the maps are the same.
+    const keptBatches: number[] = [];
+    const kept = await openOrWriteActivationFile(split, some, file, (n) => keptBatches.push(n));
+    const read = new Float32Array(some.length * size);
+    kept.read([0, 1], read);
+    kept.close();
+    expect(keptBatches).toEqual([]);
+    expect(read).toEqual(written);
+
+    // For another count of files, the file no longer fits and is written again.
+    const again = await openOrWriteActivationFile(split, files.slice(0, 1), file);
+    expect(again.rows).toBe(1);
+    again.close();
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['activations.f16']);
   }, 60_000);
 
   it('refuses a file that does not hold whole maps, naming it, and a map beyond its end', async () => {

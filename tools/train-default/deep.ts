@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Backbone, BackboneSplit } from '../../src/main/model/backbone';
-import { activationsOf } from '../../src/main/model/deep/activations';
+import { openOrWriteActivationFile, type ActivationFile } from '../../src/main/model/deep/activation-file';
 import { foldStandardisation } from '../../src/main/model/head';
 import {
   embedThroughTop,
@@ -10,14 +9,11 @@ import {
   type TopTrainingResult,
 } from '../../src/main/model/deep/train-top';
 import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainable-top';
-import {
-  arraySource,
-  transformedSource,
-  type ActivationSource,
-} from '../../src/main/model/deep/activation-source';
+import { transformedSource, type ActivationSource } from '../../src/main/model/deep/activation-source';
 import { variantInput, variantSuffix } from '../../src/main/model/deep/image-variants';
 import { fitHead, SEED, type Dataset } from './fit';
 
+/** Where cutActivations keeps them: a half-precision activation file (activation-file.ts), as the app's. */
 export const activationCacheFile = (
   backbone: Backbone,
   split: BackboneSplit,
@@ -27,12 +23,13 @@ export const activationCacheFile = (
 ): string =>
   path.join(
     cacheDir,
-    `${backbone.version}-${split.top.cut}-${count}${variantSuffix(variant)}.f32`.replace(/[^\w.-]/g, '_'),
+    `${backbone.version}-${split.top.cut}-${count}${variantSuffix(variant)}.f16`.replace(/[^\w.-]/g, '_'),
   );
 
 /**
  * Activations at the cut for every file, in file order, of the photographs themselves (variant 0) or of
- * their augmented copies (image-variants.ts); computed once, then read from .cache/.
+ * their augmented copies (image-variants.ts): computed once into .cache/, in the app's half-precision
+ * format, then read from there a batch at a time. Open for the rest of the run.
  */
 export async function cutActivations(
   backbone: Backbone,
@@ -40,31 +37,23 @@ export async function cutActivations(
   files: string[],
   cacheDir: string,
   variant = 0,
-): Promise<ActivationSource> {
-  const suffix = variantSuffix(variant);
-  const cache = activationCacheFile(backbone, split, files.length, cacheDir, variant);
-  if (!fs.existsSync(cache)) {
-    const started = Date.now();
-    const values = await activationsOf(
-      split,
-      files,
-      (done) => {
-        if (done % 1600 === 0) {
-          const rate = done / ((Date.now() - started) / 1000);
-          process.stderr.write(
-            `activations${suffix}: ${done}/${files.length} (${rate.toFixed(1)} images/s)\n`,
-          );
-        }
-      },
-      variantInput(variant),
-    );
-    fs.mkdirSync(cacheDir, { recursive: true });
-    fs.writeFileSync(`${cache}.tmp`, Buffer.from(values.buffer));
-    fs.renameSync(`${cache}.tmp`, cache);
-    return arraySource(values, split.shape);
-  }
-  const bytes = fs.readFileSync(cache);
-  return arraySource(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), split.shape);
+): Promise<ActivationFile> {
+  const started = Date.now();
+  return openOrWriteActivationFile(
+    split,
+    files,
+    activationCacheFile(backbone, split, files.length, cacheDir, variant),
+    (done) => {
+      if (done % 1600 === 0 || done === files.length) {
+        const rate = done / ((Date.now() - started) / 1000);
+        process.stderr.write(
+          `activations${variantSuffix(variant)}: ${done}/${files.length} (${rate.toFixed(1)} images/s)\n`,
+        );
+      }
+    },
+    undefined,
+    variantInput(variant),
+  );
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * Activations at the cut kept on disk in half precision, one map after another: at the 7×7 stage
  * 10,000 images take 157 MB of disk instead of 314 MB of memory, and training reads only the maps of the
- * batch in hand, so its memory stays the same however many images there are.
+ * batch in hand, so its memory stays the same however many images there are. The one format of cached
+ * activations: deep retraining in the app and the CLI, npm run train:default and bench:model all use it.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { BackboneSplit } from '../backbone';
 import { forEachActivationBatch, type InputOf } from './activations';
 import { decodeHalf, encodeHalf } from './float16';
@@ -52,6 +54,25 @@ export async function writeActivationFile(
   fs.closeSync(fd);
   fs.renameSync(temporary, file);
   return openActivationFile(file, split.shape);
+}
+
+/**
+ * The activations of `files` in `file`, opened: a whole file of as many maps already there (an earlier
+ * run's, or another process's, since files appear whole) is kept, else it is written, its folder made.
+ */
+export async function openOrWriteActivationFile(
+  split: BackboneSplit,
+  files: readonly string[],
+  file: string,
+  onBatch?: (done: number) => void,
+  signal?: AbortSignal,
+  toInput?: InputOf,
+): Promise<ActivationFile> {
+  const mapBytes = split.shape[0] * split.shape[1] * split.shape[2] * 2;
+  if (fs.existsSync(file) && fs.statSync(file).size === mapBytes * files.length)
+    return openActivationFile(file, split.shape);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  return writeActivationFile(split, files, file, onBatch, signal, toInput);
 }
 
 /** Opens a file written by writeActivationFile, whose maps have `shape`. */

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import type { Backbone } from '../backbone';
-import { openActivationFile, writeActivationFile, type ActivationFile } from './activation-file';
+import { openActivationFile, openOrWriteActivationFile, type ActivationFile } from './activation-file';
 import type { ActivationSource } from './activation-source';
 import { topBytes, topManifest, TOP_FILE, type TopManifest } from './top-file';
 import {
@@ -92,12 +92,8 @@ export async function cacheActivations(
   onProgress: (progress: TopJobProgress) => void,
 ): Promise<void> {
   const split = backbone.splitAt(request.cut);
-  const mapBytes = split.shape[0] * split.shape[1] * split.shape[2] * 2;
-  if (fs.existsSync(request.file) && fs.statSync(request.file).size === mapBytes * request.files.length)
-    return;
-  fs.mkdirSync(path.dirname(request.file), { recursive: true });
   const total = request.files.length;
-  const written = await writeActivationFile(
+  const file = await openOrWriteActivationFile(
     split,
     request.files,
     request.file,
@@ -105,7 +101,7 @@ export async function cacheActivations(
     signal,
     variantInput(request.variant),
   );
-  written.close();
+  file.close();
 }
 
 export async function trainTopJob(
