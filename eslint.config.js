@@ -6,15 +6,8 @@ const globals = require('globals');
 const reactHooks = require('eslint-plugin-react-hooks');
 const tseslint = require('typescript-eslint');
 
-/** The only files that may touch Electron; everything else stays testable in plain Node. */
-const ELECTRON_FILES = [
-  'src/main/index.ts',
-  'src/main/window.ts',
-  'src/main/ipc.ts',
-  'src/main/protocol.ts',
-  'src/main/model-host.ts',
-  'src/preload/**',
-];
+/** The only files that may touch Electron: one list, also read by tools/check-layers.ts. */
+const { ELECTRON_FILES } = require('./tools/layers.cjs');
 
 module.exports = defineConfig(
   { ignores: ['out/', 'dist/', 'node_modules/', 'release/', 'coverage/', 'test-output/'] },
@@ -53,12 +46,12 @@ module.exports = defineConfig(
         'error',
         {
           paths: [
-            { name: 'electron', message: 'Only the files listed in eslint.config.js may import electron.' },
+            { name: 'electron', message: 'Only the files listed in tools/layers.cjs may import electron.' },
           ],
           patterns: [
             {
               group: ['electron/*'],
-              message: 'Only the files listed in eslint.config.js may import electron.',
+              message: 'Only the files listed in tools/layers.cjs may import electron.',
             },
           ],
         },

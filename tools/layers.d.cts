@@ -1,0 +1,2 @@
+/** The only files that may import Electron (see layers.cjs). */
+export declare const ELECTRON_FILES: readonly string[];
