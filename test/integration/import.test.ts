@@ -346,7 +346,7 @@ describe('batch import', () => {
       const other = openLibrary(dataDir);
       try {
         await expect(importFolders(other, { folders: [source], patient: 'P', actor: 't' })).rejects.toThrow(
-          /Another import is running/,
+          /library busy: import running since .* \(pid \d+\)/,
         );
       } finally {
         other.close();
