@@ -44,6 +44,8 @@ export const JobEventSchema = z.discriminatedUnion('type', [
     total: count.nullable(),
     /** Items per second so far. */
     rate: z.number().nonnegative(),
+    /** Files that could not be imported so far. */
+    failed: count.optional(),
     loss: z
       .object({
         training: z.number(),

@@ -11,9 +11,10 @@ import { createApiHandlers } from './api-handlers';
 import { IMAGE_SCHEME, serveImage } from './image-protocol';
 import { JobRunner } from './jobs/job-runner';
 import { openAppLog, type AppLog } from './log/app-log';
-import { hostModelProcessesInUtilityProcesses } from './model-host';
+import { utilityModelProcessPool } from './model-host';
 import { registerIpc } from './ipc';
-import { openLibrary, type Library } from './library';
+import type { Library } from './library';
+import { openServices, type Services } from './services';
 import { resourcePaths } from './resources';
 import { systemClock } from './schedule/clock';
 import { RetrainScheduler } from './schedule/retrain-scheduler';
@@ -34,26 +35,31 @@ function start(): void {
   const dataDir = app.getPath('userData');
   const log = openAppLog(path.join(dataDir, 'logs'));
   log.write('info', `started ${app.getName()} ${app.getVersion()} (${process.platform}, ${process.arch})`);
-  hostModelProcessesInUtilityProcesses((message) => {
+  const models = utilityModelProcessPool((message) => {
     log.write('error', message);
     if (Notification.isSupported()) new Notification({ title: 'Melanoma Triage', body: message }).show();
   });
+  app.on('will-quit', () => models.close());
 
-  let library: Library;
+  // Packaged, resources sit in process.resourcesPath; unpackaged they are found beside the code.
+  const resources = resourcePaths(app.isPackaged ? path.join(process.resourcesPath, 'resources') : undefined);
+  let services: Services;
   try {
-    library = openLibrary(dataDir, { nativeBinding: sqliteBindingForElectron() });
+    services = openServices(
+      dataDir,
+      { resources, models, actor: os.userInfo().username },
+      { nativeBinding: sqliteBindingForElectron() },
+    );
   } catch (error) {
     log.write('error', `could not open the library: ${String(error)}`);
     dialog.showErrorBox('Melanoma Triage', `Could not open the library in ${dataDir}:\n${String(error)}`);
     app.exit(1);
     return;
   }
+  const { library } = services.context;
   app.on('will-quit', () => library.close());
 
-  // Packaged, resources sit in process.resourcesPath; unpackaged they are found beside the code.
-  const resources = resourcePaths(app.isPackaged ? path.join(process.resourcesPath, 'resources') : undefined);
-  const user = os.userInfo().username;
-  const jobs = new JobRunner(library, resources, user, (event) => {
+  const jobs = new JobRunner(services, (event) => {
     if (event.type === 'finished') log.write('info', `job ${event.id} (${event.kind}): ${event.outcome}`);
     for (const window of BrowserWindow.getAllWindows()) window.webContents.send(JOB_EVENT_CHANNEL, event);
   });
@@ -68,11 +74,7 @@ function start(): void {
         })
       ).filePaths[0] ?? null,
   };
-  registerIpc(
-    createApiHandlers({ library, jobs, choose, user, defaultModelDir: resources.defaultModelDir }),
-    isOwnPage,
-    log,
-  );
+  registerIpc(createApiHandlers({ services, jobs, choose }), isOwnPage, log);
   protocol.handle(IMAGE_SCHEME, async (request) => {
     const response = await serveImage(library, request.url);
     return new Response(response.body, {

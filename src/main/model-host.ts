@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 import { utilityProcess } from 'electron';
-import { hostModelProcesses, type ModelTransport } from './model/process/host';
+import type { ModelTransport } from './model/process/host';
+import { ModelProcessPool } from './model/process/pool';
 import type { ModelMessage } from './model/process/protocol';
 
 function startUtilityModelProcess(): ModelTransport {
@@ -23,8 +24,9 @@ function startUtilityModelProcess(): ModelTransport {
   };
 }
 
-export function hostModelProcessesInUtilityProcesses(tell: (message: string) => void): void {
-  hostModelProcesses({
+/** The app's one pool of model processes, each an Electron utilityProcess. */
+export function utilityModelProcessPool(tell: (message: string) => void): ModelProcessPool {
+  return new ModelProcessPool({
     start: startUtilityModelProcess,
     onUnexpectedExit: (description) =>
       tell(`The model process stopped (${description}); it restarts with the next task.`),

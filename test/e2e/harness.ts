@@ -18,7 +18,7 @@ import { apiChannels } from '../../src/api/channels';
 import type { JobEvent } from '../../src/api/jobs';
 import { createApiHandlers, createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
 import { JobRunner } from '../../src/main/jobs/job-runner';
-import { resourcePaths } from '../../src/main/resources';
+import { servicesFor } from '../helpers/services';
 import { IMAGE_SCHEME, serveImage } from '../../src/main/image-protocol';
 import type { Library } from '../../src/main/library';
 
@@ -277,12 +277,10 @@ export function apiHandlersFor(
   library: Library,
   options: { emit?: (event: JobEvent) => void; folders?: string[]; user?: string } = {},
 ): ApiHandlers {
-  const resources = resourcePaths();
+  const services = servicesFor(library, { actor: options.user ?? 'dr-test' });
   return createApiHandlers({
-    library,
-    jobs: new JobRunner(library, resources, options.user ?? 'dr-test', options.emit ?? (() => undefined)),
+    services,
+    jobs: new JobRunner(services, options.emit ?? (() => undefined)),
     choose: { folders: () => Promise.resolve(options.folders ?? []), manifest: () => Promise.resolve(null) },
-    user: options.user ?? 'dr-test',
-    defaultModelDir: resources.defaultModelDir,
   });
 }

@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/api/contract';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { activeModel } from '../../src/main/model/registry';
-import { resourcePaths } from '../../src/main/resources';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 import { SCREENSHOT_DIR } from './harness';
@@ -140,7 +139,7 @@ describe('image view', () => {
     expect(asked).toHaveLength(1);
     const photo = page.getByAltText('The photograph');
     expect(await box(heatmap)).toEqual(await box(photo));
-    const model = activeModel(app.library(), resourcePaths().defaultModelDir).record.version;
+    const model = activeModel(app.library()).record.version;
     const legend = await dialog.getByTestId('heatmap-legend').textContent();
     expect(legend).toContain(`model ${model}`);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'image-heatmap.png') });

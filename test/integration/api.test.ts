@@ -7,8 +7,8 @@ import { createApiHandlers, createChannelHandlers } from '../../src/main/api-han
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
-import { resourcePaths } from '../../src/main/resources';
 import { activeModel } from '../../src/main/model/registry';
+import { servicesFor } from '../helpers/services';
 import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
 import { JobEventSchema, type JobEvent } from '../../src/api/jobs';
 import { JobRunner } from '../../src/main/jobs/job-runner';
@@ -17,7 +17,6 @@ import { JobRunner } from '../../src/main/jobs/job-runner';
  * The renderer's API over a real, ranked library, called the way IPC calls it: through the validated
  * channel handlers, with untrusted payloads.
  */
-const resources = resourcePaths();
 let root = '';
 let library: Library;
 let channels: ReturnType<typeof createChannelHandlers>;
@@ -49,13 +48,10 @@ beforeAll(async () => {
   fs.copyFileSync(path.join(SHARED_IMAGES, 'ISIC_0024311.jpg'), path.join(newFolder, 'ISIC_0024311.jpg'));
   fs.copyFileSync(path.join(SHARED_IMAGES, 'ISIC_0024312.jpg'), path.join(newFolder, 'ISIC_0024312.jpg'));
   fs.writeFileSync(path.join(newFolder, 'broken.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]));
-  const jobs = new JobRunner(library, resources, 'dr-test', (event) =>
-    events.push(JobEventSchema.parse(event)),
-  );
+  const services = servicesFor(library);
+  const jobs = new JobRunner(services, (event) => events.push(JobEventSchema.parse(event)));
   const choose = { folders: () => Promise.resolve([newFolder]), manifest: () => Promise.resolve(null) };
-  channels = createChannelHandlers(
-    createApiHandlers({ library, jobs, choose, user: 'dr-test', defaultModelDir: resources.defaultModelDir }),
-  );
+  channels = createChannelHandlers(createApiHandlers({ services, jobs, choose }));
 }, 120_000);
 
 afterAll(() => {
@@ -70,7 +66,7 @@ describe('the API on a ranked library', () => {
     ]);
     expect(await call('studies', { patient: 'P-7' })).toMatchObject([{ name: 'visit 1', images: 4 }]);
     expect(await call('studies', { patient: 'nobody' })).toEqual([]);
-    const { record, artifact } = activeModel(library, resources.defaultModelDir);
+    const { record, artifact } = activeModel(library);
     const suspicious = library.db
       .prepare('SELECT count(*) FROM predictions WHERE model_id = ? AND probability >= ?')
       .pluck()

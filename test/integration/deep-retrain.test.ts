@@ -78,7 +78,7 @@ describe('deep retraining', () => {
     expect(report.counts).toMatchObject({ shippedTrain: 48, shippedValidation: 24 });
     expect((report.counts.localTrain ?? 0) + (report.counts.localValidation ?? 0)).toBe(images);
 
-    const { record, artifact } = activeModel(library, resources.defaultModelDir);
+    const { record, artifact } = activeModel(library);
     expect(record).toMatchObject({ version: report.candidate, kind: 'deep', parentVersion: 'poor-reversed' });
     expect(artifact.top).toBeDefined();
     expect(artifact.top?.id).not.toBe(shipped.top?.id);

@@ -7,6 +7,7 @@ import { importFolders } from '../../src/main/importer/import-folders';
 import type { TopManifest } from '../../src/main/model/deep/top-file';
 import { foldStandardisation, predict } from '../../src/main/model/head';
 import { forkModelProcess, ModelProcess, type ModelTransport } from '../../src/main/model/process/host';
+import { ModelProcessPool } from '../../src/main/model/process/pool';
 import { activeModel, newVersion, registerModel, type ModelArtifact } from '../../src/main/model/registry';
 import { resourcePaths } from '../../src/main/resources';
 import { explainImage } from '../../src/main/triage/explain';
@@ -56,7 +57,7 @@ describe('heatmaps from the model process', () => {
   };
 
   it('maps an image to 7 × 7 logits, the same every time, whose mean is the logit the model ranked it by', async () => {
-    const { record, artifact } = activeModel(library, resources.defaultModelDir);
+    const { record, artifact } = activeModel(library);
     const { head } = artifact;
     const folded = foldStandardisation(head.mean, head.std, head.weights, head.bias);
     const linear = { weights: Float32Array.from(folded.weights), bias: folded.bias };
@@ -77,7 +78,7 @@ describe('heatmaps from the model process', () => {
 
   it('scales the map to 0..1 for the active model, its regions bracketing the image probability', async () => {
     const model = currentModel(library, resources);
-    const { record } = activeModel(library, resources.defaultModelDir);
+    const { record } = activeModel(library);
     const maps = [];
     for (const imageId of ids.values()) {
       const explanation = await explainImage(library, modelProcess, model, imageId);
@@ -173,11 +174,14 @@ describe('heatmaps from the model process', () => {
 
   it('keeps one model process between heatmaps, and starts afresh for a newly activated model', async () => {
     const transports: ModelTransport[] = [];
-    const explainer = new Explainer(library, resources, () => {
-      const transport = forkModelProcess();
-      transports.push(transport);
-      return transport;
+    const pool = new ModelProcessPool({
+      start: () => {
+        const transport = forkModelProcess();
+        transports.push(transport);
+        return transport;
+      },
     });
+    const explainer = new Explainer(library, resources, pool);
     try {
       const imageId = idOf('ISIC_0024310.jpg');
       const first = await explainer.explain(imageId);
@@ -187,7 +191,7 @@ describe('heatmaps from the model process', () => {
       expect(transports).toHaveLength(1);
       expect(warm).toBeLessThan(10_000);
 
-      const active = activeModel(library, resources.defaultModelDir);
+      const active = activeModel(library);
       const turned = negated(active.artifact, newVersion('test'));
       registerModel(library, turned, 'candidate', path.join(library.dataDir, active.record.artifactPath));
       library.models.activate(turned.version);
@@ -196,7 +200,7 @@ describe('heatmaps from the model process', () => {
       expect(after.model).toBe(turned.version);
       after.cells.forEach((cell, i) => expect(cell).toBeCloseTo(1 - (first.cells[i] as number), 5));
     } finally {
-      explainer.close();
+      pool.close();
     }
   }, 180_000);
 });

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src/api/jobs';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { JobRunner } from '../../src/main/jobs/job-runner';
 import { openLibrary } from '../../src/main/library';
-import { forkModelProcess, hostModelProcesses } from '../../src/main/model/process/host';
-import { resourcePaths } from '../../src/main/resources';
+import { ModelProcessPool } from '../../src/main/model/process/pool';
 import { rankCurrent } from '../../src/main/triage/model-session';
+import { servicesFor } from '../helpers/services';
 import { HAM_FIXTURES, useTempDirs } from '../helpers/temp-dirs';
 
 /** This process's model workers (forked children running worker.ts). */
@@ -32,10 +32,10 @@ async function finished(events: JobEvent[], id: number): Promise<Extract<JobEven
 
 describe('the model process host', () => {
   const tempDir = useTempDirs();
-  afterEach(() => hostModelProcesses({ start: forkModelProcess, onUnexpectedExit: () => undefined }));
 
   it('reports a retraining whose model process crashed as failed, tells the host, and starts afresh', async () => {
     const library = openLibrary(path.join(tempDir(), 'library'));
+    let models: ModelProcessPool | undefined;
     try {
       await importFolders(library, { folders: [HAM_FIXTURES], patient: 'P-1', actor: 'test' });
       const ids = library.db
@@ -48,9 +48,9 @@ describe('the model process host', () => {
       const activeBefore = library.models.active()?.version;
       expect(activeBefore).toBeDefined();
       const told: string[] = [];
-      hostModelProcesses({ onUnexpectedExit: (description) => told.push(description) });
+      models = new ModelProcessPool({ onUnexpectedExit: (description) => told.push(description) });
       const events: JobEvent[] = [];
-      const jobs = new JobRunner(library, resourcePaths(), 'test', (event) => events.push(event));
+      const jobs = new JobRunner(servicesFor(library, { models }), (event) => events.push(event));
 
       const crashed = jobs.startRetrain();
       let victims: number[] = [];
@@ -72,6 +72,7 @@ describe('the model process host', () => {
       expect(success.retrain?.parent).toBe(activeBefore);
       expect(told).toHaveLength(1);
     } finally {
+      models?.close();
       library.close();
     }
   }, 180_000);

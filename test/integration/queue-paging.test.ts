@@ -12,8 +12,9 @@ import { migrate } from '../../src/main/library/database';
 import type { ModelRecord } from '../../src/main/library/models';
 import type { QueueFilter, QueueOptions } from '../../src/main/library/predictions';
 import { queuePlan } from '../../src/main/library/queue';
-import { activeModel } from '../../src/main/model/registry';
+import { ensureShippedDefault } from '../../src/main/model/registry';
 import { resourcePaths } from '../../src/main/resources';
+import { servicesFor } from '../helpers/services';
 import { useTempDirs } from '../helpers/temp-dirs';
 
 /**
@@ -23,7 +24,6 @@ import { useTempDirs } from '../helpers/temp-dirs';
  * test itself wrote.
  */
 const IMAGES = 2400;
-const resources = resourcePaths();
 let root = '';
 let library: Library;
 let model: ModelRecord;
@@ -65,7 +65,7 @@ function addLabel(
 beforeAll(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-queue-'));
   library = openLibrary(root);
-  model = activeModel(library, resources.defaultModelDir).record;
+  model = ensureShippedDefault(library, resourcePaths().defaultModelDir);
   const next = random(7);
   const studies: Array<{ id: number; name: string; patient: string }> = [];
   for (const code of ['P-1', 'P-2', 'P-3']) {
@@ -287,12 +287,11 @@ describe('the ranked queue, paged', () => {
 
 describe('the queue call', () => {
   function channel(): (request: unknown) => Promise<ApiResponse<'queue'>> {
+    const services = servicesFor(library);
     const handlers = createApiHandlers({
-      library,
-      jobs: new JobRunner(library, resources, 'dr-test', () => undefined),
+      services,
+      jobs: new JobRunner(services, () => undefined),
       choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
-      user: 'dr-test',
-      defaultModelDir: resources.defaultModelDir,
     });
     const handle = createChannelHandlers(handlers).get(apiCalls.queue.channel)!;
     return (request) => handle(request) as Promise<ApiResponse<'queue'>>;

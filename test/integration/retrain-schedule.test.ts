@@ -7,17 +7,16 @@ import { importFolders } from '../../src/main/importer/import-folders';
 import type { JobFinished } from '../../src/api/jobs';
 import { JobRunner } from '../../src/main/jobs/job-runner';
 import { openLibrary, type Library } from '../../src/main/library';
-import { resourcePaths } from '../../src/main/resources';
 import { RetrainScheduler } from '../../src/main/schedule/retrain-scheduler';
 import { retrainScheduleStatus } from '../../src/main/schedule/status';
 import { FakeClock } from '../helpers/fake-clock';
+import { servicesFor } from '../helpers/services';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 
 /**
  * The retraining schedule on a real library with the real job runner and model process; only the
  * clock is fake, moved by hand past due times and through a "sleep". One real retraining in all.
  */
-const resources = resourcePaths();
 /** Local wall-clock time on day `d` of January 2030. */
 const day = (d: number, hour: number, minute = 0): Date => new Date(2030, 0, d, hour, minute);
 
@@ -32,7 +31,7 @@ const finishedJobs: JobFinished[] = [];
 
 function open(): void {
   library = openLibrary(dataDir);
-  jobs = new JobRunner(library, resources, 'dr-test', (event) => {
+  jobs = new JobRunner(servicesFor(library), (event) => {
     if (event.type === 'finished') finishedJobs.push(event);
   });
   scheduler = new RetrainScheduler(library, jobs, clock, { onOutcome: (run) => reported.push(run) });

@@ -5,7 +5,7 @@ import { defaultDataDir } from '../../src/main/cli/data-dir';
 import { progressReporter } from '../../src/main/cli/progress';
 import { toExportCsv } from '../../src/main/library/export';
 import { foldColumn } from '../../src/main/importer/csv';
-import type { ImportProgress } from '../../src/main/importer/report';
+import type { Progress } from '../../src/main/services';
 
 const bytes = (...values: Array<number | string>): Buffer =>
   Buffer.concat(values.map((v) => (typeof v === 'string' ? Buffer.from(v, 'latin1') : Buffer.from([v]))));
@@ -52,23 +52,19 @@ describe('progressReporter', () => {
     stream.isTTY = isTTY;
     return { stream, text: () => text };
   };
-  const at = (phase: ImportProgress['phase'], processed: number): ImportProgress => ({
+  const at = (phase: 'scanning' | 'importing', done: number): Progress => ({
     phase,
-    found: 200,
-    processed,
-    imported: processed,
-    alreadyImported: 0,
-    duplicates: 0,
+    done,
+    total: 200,
     failed: 1,
     rate: 50,
-    elapsedMs: 1000,
   });
 
   it('redraws one bar with rate and time left on a terminal', () => {
     const { stream, text } = capture(true);
     const report = progressReporter(stream);
     report(at('importing', 50));
-    report(at('done', 200));
+    report(at('importing', 200));
     expect(text()).toContain(
       `\r${'█'.repeat(8)}${'░'.repeat(22)}  25% 50/200 files, 50/s, 1 failed, 3s left`,
     );
@@ -83,7 +79,7 @@ describe('progressReporter', () => {
     report(at('scanning', 0));
     report(at('importing', 50));
     report(at('importing', 60));
-    report(at('done', 200));
+    report(at('importing', 200));
     expect(text()).toBe(
       'scanning folders\nimporting: 25% 50/200 files, 50/s, 1 failed\ndone: 100% 200/200 files, 50/s, 1 failed\n',
     );

@@ -1,6 +1,8 @@
 import os from 'node:os';
 import { Option, type Command } from 'commander';
-import { openLibrary, type Library } from '../library';
+import { ModelProcessPool } from '../model/process/pool';
+import { resourcePaths } from '../resources';
+import { openServices, type Services } from '../services';
 import { defaultDataDir } from './data-dir';
 import { CancelledError, type Output } from './output';
 
@@ -10,13 +12,17 @@ export interface GlobalOptions {
 }
 
 export type LibraryAction<T> = (
-  library: Library,
+  services: Services,
   options: T & GlobalOptions,
   /** The command's positional arguments, in order. */
   ...positionals: unknown[]
 ) => Promise<number> | number;
 
-/** Gives a command --data-dir and --json, and runs it on the opened library; its result is the exit code. */
+/**
+ * Gives a command --data-dir and --json, and runs it on the services over the opened library, acting as
+ * --by where the command has it (the OS user otherwise); its result is the exit code. The command's model
+ * processes come from one pool, stopped when it ends so that the CLI can exit.
+ */
 export function libraryCommand(out: Output) {
   return <T extends object>(command: Command, run: LibraryAction<T>): Command =>
     command
@@ -24,13 +30,22 @@ export function libraryCommand(out: Output) {
       .option('--json', 'machine-readable output on stdout', false)
       .action(async (...args: unknown[]) => {
         const cmd = args.at(-1) as Command;
-        const options = cmd.opts<T & GlobalOptions>();
+        const options = cmd.opts<T & GlobalOptions & { by?: string }>();
         out.json = options.json;
-        const library = openLibrary(options.dataDir);
+        const models = new ModelProcessPool();
         try {
-          out.exitCode = await run(library, options, ...args.slice(0, -2));
+          const services = openServices(options.dataDir, {
+            resources: resourcePaths(),
+            models,
+            actor: options.by ?? os.userInfo().username,
+          });
+          try {
+            out.exitCode = await run(services, options, ...args.slice(0, -2));
+          } finally {
+            services.context.library.close();
+          }
         } finally {
-          library.close();
+          models.close();
         }
       });
 }

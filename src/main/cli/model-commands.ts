@@ -3,31 +3,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { DATABASE_FILE, openLibrary, type Library } from '../library';
 import type { QueueEntry } from '../library/predictions';
-import { modelDir, readModelFiles } from '../model/registry';
-import { evaluateFolder } from '../triage/evaluate-folder';
-import { retrainHead, type RetrainPhase } from '../triage/retrain';
-import { retrainDeep } from '../triage/deep-retrain';
-import { inSteps } from '../model/deep/top-job';
-import type { CurvePoint } from '../model/head';
+import { ModelProcessPool } from '../model/process/pool';
 import type { RankReport } from '../triage/ranking';
-import { rollbackTo } from '../triage/rollback';
 import { resourcePaths } from '../resources';
+import { evaluateWith } from '../services/models';
 import { actorOption, libraryCommand, withCancellation } from './command';
 import { defaultDataDir } from './data-dir';
-import { currentModel, rankCurrent, withModelProcess, type ModelLocation } from '../triage/model-session';
+import { progressReporter } from './progress';
 import { EXIT, UsageError, type Output } from './output';
-
-/** Embeds what is missing and scores every image with the active model. */
-export function rankWithModel(library: Library, signal?: AbortSignal): Promise<RankReport> {
-  return rankCurrent(library, {
-    signal,
-    onProgress: (p) => {
-      if (p.phase === 'embedding' && p.embedded % 100 === 0 && p.total > 0) {
-        process.stderr.write(`embedding: ${p.embedded}/${p.total} (${p.rate.toFixed(1)} images/s)\n`);
-      }
-    },
-  });
-}
 
 export function rankingSummary(report: RankReport): string {
   return [
@@ -76,25 +59,22 @@ export function registerModelCommands(program: Command, out: Output): void {
       .option('--study <name>', 'only this study of the patient (with --patient)')
       .option('--unlabeled', 'only images without ground truth', false)
       .option('--suspicious', 'only images at or above the operating threshold', false),
-    (library, options) =>
+    (services, options) =>
       withCancellation(async (signal) => {
         const studyId =
-          options.study === undefined ? undefined : findStudy(library, options.patient, options.study);
-        const report = await rankWithModel(library, signal);
-        const model = library.models.active();
-        const queue = model
-          ? library.predictions.queue({
-              modelId: model.id,
-              threshold: model.threshold,
-              order: 'probability',
-              limit: options.top,
-              patient: options.patient,
-              studyId,
-              labeled: options.unlabeled ? false : undefined,
-              suspicious: options.suspicious ? true : undefined,
-            })
-          : [];
-        out.result({ ...report, threshold: model?.threshold, queue }, () =>
+          options.study === undefined
+            ? undefined
+            : findStudy(services.context.library, options.patient, options.study);
+        const report = await services.ranking.rank({ signal, onProgress: progressReporter() });
+        const { threshold, entries: queue } = services.ranking.queue({
+          order: 'probability',
+          limit: options.top,
+          patient: options.patient,
+          studyId,
+          labeled: options.unlabeled ? false : undefined,
+          suspicious: options.suspicious ? true : undefined,
+        });
+        out.result({ ...report, threshold, queue }, () =>
           [rankingSummary(report), queueTable(queue)].join('\n'),
         );
         return report.failed.length > 0 ? EXIT.partial : EXIT.ok;
@@ -107,26 +87,26 @@ export function registerModelCommands(program: Command, out: Output): void {
       .description('unlabeled images the model is least sure about: labeling these teaches it most')
       .option('--top <n>', 'how many to list', top, 20)
       .option('--patient <id>', 'only this patient’s images'),
-    (library, options) => {
-      const model = library.models.active();
-      if (!model) throw new UsageError('No model has ranked this library yet: run `triage rank` first.');
-      const queue = library.predictions.queue({
-        modelId: model.id,
-        threshold: model.threshold,
+    (services, options) => {
+      const {
+        model,
+        threshold,
+        entries: queue,
+      } = services.ranking.queue({
         order: 'uncertainty',
         labeled: false,
         limit: options.top,
         patient: options.patient,
       });
-      out.result({ model: model.version, threshold: model.threshold, queue }, () => queueTable(queue));
+      out.result({ model, threshold, queue }, () => queueTable(queue));
       return EXIT.ok;
     },
   );
 
   withLibrary<object>(
     program.command('backend').description('which TensorFlow.js backend the model process uses, and why'),
-    async (library) => {
-      const report = await withModelProcess(library, (modelProcess) => modelProcess.backend());
+    async (services) => {
+      const report = await services.models.backend();
       out.result(
         report,
         () => `${report.name}\n  why: ${report.reason}\n  backbone: ${report.backboneVersion}`,
@@ -145,46 +125,26 @@ export function registerModelCommands(program: Command, out: Output): void {
         false,
       )
       .addOption(actorOption()),
-    (library, options) =>
-      withCancellation((signal) =>
-        withModelProcess(library, async (modelProcess, resources) => {
-          const onEpoch = (p: CurvePoint & { validationAuc?: number }): void => {
-            const auc = p.validationAuc === undefined ? '' : `, validation AUC ${p.validationAuc.toFixed(4)}`;
-            process.stderr.write(
-              `epoch ${p.epoch}: training loss ${p.trainLoss.toFixed(4)}, validation loss ${p.validationLoss?.toFixed(4)}${auc}\n`,
-            );
-          };
-          const onPhase = (phase: RetrainPhase): void => void process.stderr.write(`phase: ${phase}\n`);
-          const report = options.deep
-            ? await retrainDeep(library, modelProcess, resources, {
-                actor: options.by,
-                signal,
-                onEpoch,
-                onPhase,
-                onProgress: inSteps(10, ({ phase, done, total }) =>
-                  process.stderr.write(`${phase}: ${done} of ${total}\n`),
-                ),
-              })
-            : await retrainHead(library, modelProcess, resources, {
-                actor: options.by,
-                signal,
-                onEpoch,
-                onPhase,
-              });
-          const s = report.local.sensitivity;
-          out.result(report, () =>
-            [
-              `${report.promoted ? 'Promoted' : 'Rejected'} ${report.candidate} (parent ${report.parent}): ${report.decision}`,
-              `Operating threshold ${report.threshold.toFixed(4)}; on this clinic's ${s.positives} validation melanoma(s): ` +
-                (s.sensitivity === null
-                  ? 'no sensitivity estimate yet'
-                  : `sensitivity ${(100 * s.sensitivity).toFixed(0)} % (95 % CI ${(100 * s.lower).toFixed(0)}–${(100 * s.upper).toFixed(0)} %)`),
-              `Training: ${report.counts.localTrain} of this clinic's labels (weighted) with ${report.counts.shippedTrain} shipped images`,
-            ].join('\n'),
-          );
-          return EXIT.ok;
-        }),
-      ),
+    (services, options) =>
+      withCancellation(async (signal) => {
+        const report = await services.retraining.retrain(options.deep ? 'deep' : 'head', {
+          signal,
+          onProgress: progressReporter(),
+          onPhase: (phase) => void process.stderr.write(`phase: ${phase}\n`),
+        });
+        const s = report.local.sensitivity;
+        out.result(report, () =>
+          [
+            `${report.promoted ? 'Promoted' : 'Rejected'} ${report.candidate} (parent ${report.parent}): ${report.decision}`,
+            `Operating threshold ${report.threshold.toFixed(4)}; on this clinic's ${s.positives} validation melanoma(s): ` +
+              (s.sensitivity === null
+                ? 'no sensitivity estimate yet'
+                : `sensitivity ${(100 * s.sensitivity).toFixed(0)} % (95 % CI ${(100 * s.lower).toFixed(0)}–${(100 * s.upper).toFixed(0)} %)`),
+            `Training: ${report.counts.localTrain} of this clinic's labels (weighted) with ${report.counts.shippedTrain} shipped images`,
+          ].join('\n'),
+        );
+        return EXIT.ok;
+      }),
   );
 
   program
@@ -195,23 +155,14 @@ export function registerModelCommands(program: Command, out: Output): void {
     .option('--json', 'machine-readable output on stdout', false)
     .action(async (folder: string, options: { dataDir: string; json: boolean }) => {
       out.json = options.json;
-      const resources = resourcePaths();
       // An absent library is not created: the shipped default model scores then.
       const hasLibrary = fs.existsSync(path.join(options.dataDir, DATABASE_FILE));
+      // The active model as it is: eval never registers the default into a library that has none.
       const library = hasLibrary ? openLibrary(options.dataDir) : undefined;
+      const models = new ModelProcessPool();
       try {
-        // The active model as it is: eval never registers the default into a library that has none.
-        const active = library?.models.active();
-        const model: ModelLocation =
-          library && active
-            ? { artifact: readModelFiles(library.dataDir, active), dir: modelDir(library.dataDir, active) }
-            : currentModel(undefined, resources);
         const result = await withCancellation((signal) =>
-          withModelProcess(
-            library,
-            (modelProcess) => evaluateFolder(folder, modelProcess, model.artifact, signal),
-            model,
-          ),
+          evaluateWith({ models, resources: resourcePaths() }, library, folder, signal),
         );
         out.result(result, () =>
           [
@@ -227,6 +178,7 @@ export function registerModelCommands(program: Command, out: Output): void {
         );
         out.exitCode = result.failed.length > 0 ? EXIT.partial : EXIT.ok;
       } finally {
+        models.close();
         library?.close();
       }
     });
@@ -234,8 +186,8 @@ export function registerModelCommands(program: Command, out: Output): void {
   const models = program.command('models').description('model versions: list, show, rollback');
   withLibrary<object>(
     models.command('list').description('every model version of this library'),
-    (library) => {
-      const list = library.models.list();
+    (services) => {
+      const list = services.context.library.models.list();
       out.result(list, () =>
         list.length === 0
           ? 'No models yet: the shipped default becomes the first at the first ranking.'
@@ -251,15 +203,8 @@ export function registerModelCommands(program: Command, out: Output): void {
   );
   withLibrary<object>(
     models.command('show').description('one version with its metrics and provenance').argument('<version>'),
-    (library, _options, version) => {
-      const record = library.models.byVersion(version as string);
-      if (!record) throw new UsageError(`No model version ${String(version)} in this library.`);
-      const artifact = readModelFiles(library.dataDir, record);
-      const shown = {
-        ...record,
-        provenance: artifact.provenance,
-        targetSensitivity: artifact.targetSensitivity,
-      };
+    (services, _options, version) => {
+      const shown = services.models.show(version as string);
       out.result(shown, () => JSON.stringify(shown, null, 2));
       return EXIT.ok;
     },
@@ -269,12 +214,9 @@ export function registerModelCommands(program: Command, out: Output): void {
       .command('rollback')
       .description('make an earlier version active again and re-score')
       .argument('<version>'),
-    async (library, _options, version) => {
-      if (!library.models.byVersion(version as string)) {
-        throw new UsageError(`No model version ${String(version)} in this library.`);
-      }
-      const { active, rescored } = await rollbackTo(library, version as string, resourcePaths(), {
-        actor: 'cli',
+    async (services, _options, version) => {
+      const { active, rescored } = await services.models.rollback(version as string, {
+        onProgress: progressReporter(),
       });
       out.result({ active, rescored }, () => `Active model: ${active} (${rescored} images re-scored)`);
       return EXIT.ok;

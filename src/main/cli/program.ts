@@ -1,16 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import { Command, Option } from 'commander';
 import { actorOption, libraryCommand, withCancellation } from './command';
 import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from '../../api/labels';
-import { toExportCsv, type Library } from '../library';
+import type { Library } from '../library';
 import { sha256 } from '../imaging/inspect';
-import { importFolders } from '../importer/import-folders';
-import { importGroundTruth } from '../importer/ground-truth';
 import { progressReporter } from './progress';
 import { importSummary } from './summaries';
 import { registerSettingsCommand } from './settings-command';
-import { rankingSummary, rankWithModel, registerModelCommands } from './model-commands';
+import { rankingSummary, registerModelCommands } from './model-commands';
 import { EXIT, UsageError, type Output } from './output';
 
 /** The `triage` command line: each command is a thin call into the library, importer and model services. */
@@ -40,20 +37,19 @@ export function buildProgram(out: Output, version: string): Command {
       .option('--manifest <csv>', 'CSV with file, patient, study, body site, lesion id')
       .option('--no-rank', 'import only; rank later with `triage rank`')
       .addOption(byOption),
-    (library, options, folders) =>
+    (services, options, folders) =>
       withCancellation(async (signal) => {
-        const report = await importFolders(library, {
-          folders: folders as string[],
-          patient: options.patient,
-          study: options.study,
-          studyDate: options.date,
-          manifest: options.manifest,
-          actor: options.by,
-          signal,
-          onProgress: progressReporter(),
-        });
-        const ranking =
-          options.rank && report.status === 'completed' ? await rankWithModel(library, signal) : undefined;
+        const { report, ranking } = await services.imports.run(
+          {
+            folders: folders as string[],
+            patient: options.patient,
+            study: options.study,
+            studyDate: options.date,
+            manifest: options.manifest,
+            rank: options.rank,
+          },
+          { signal, onProgress: progressReporter() },
+        );
         out.result({ ...report, ranking }, () =>
           [importSummary(report), ...(ranking ? [rankingSummary(ranking)] : [])].join('\n'),
         );
@@ -65,8 +61,8 @@ export function buildProgram(out: Output, version: string): Command {
 
   withLibrary<object>(
     program.command('patients').description('list patients with their counts'),
-    (library) => {
-      const patients = library.patients.listPatients();
+    (services) => {
+      const patients = services.patients.list();
       out.result(patients, () =>
         patients.length === 0
           ? 'No patients yet.'
@@ -83,8 +79,8 @@ export function buildProgram(out: Output, version: string): Command {
       .command('studies')
       .description('list studies with their counts')
       .option('--patient <id>', 'only this patient’s studies'),
-    (library, options) => {
-      const studies = library.patients.listStudies(options.patient);
+    (services, options) => {
+      const studies = services.patients.studies(options.patient);
       out.result(studies, () =>
         studies.length === 0
           ? 'No studies yet.'
@@ -119,20 +115,15 @@ export function buildProgram(out: Output, version: string): Command {
       .option('--date <yyyy-mm-dd>', 'when it was confirmed')
       .option('--note <text>', 'a note')
       .addOption(byOption),
-    (library, options, image) => {
-      const imageId = resolveImage(library, image as string);
-      const result = library.transaction(() => {
-        const recorded = library.labels.add({
-          imageId,
-          melanoma: options.melanoma === 'yes',
-          diagnosis: options.diagnosis,
-          confirmedBy: options.confirmedBy,
-          confirmedAt: options.date,
-          note: options.note,
-          labeledBy: options.by,
-        });
-        if (recorded.added) library.audit.record(options.by, 'label.add', `image:${imageId}`);
-        return recorded;
+    (services, options, image) => {
+      const imageId = resolveImage(services.context.library, image as string);
+      const result = services.review.save({
+        imageId,
+        melanoma: options.melanoma === 'yes',
+        diagnosis: options.diagnosis,
+        confirmedBy: options.confirmedBy,
+        confirmedAt: options.date,
+        note: options.note,
       });
       out.result(result, () => {
         const l = result.label;
@@ -150,13 +141,9 @@ export function buildProgram(out: Output, version: string): Command {
       .description("withdraw an image's current label, leaving it unlabeled (the history keeps it)")
       .argument('<image>', 'image id, a file that was imported, or its file name')
       .addOption(byOption),
-    (library, options, image) => {
-      const imageId = resolveImage(library, image as string);
-      const withdrawal = library.transaction(() => {
-        const withdrawn = library.labels.withdraw(imageId, options.by);
-        if (withdrawn) library.audit.record(options.by, 'label.withdraw', `image:${imageId}`);
-        return withdrawn;
-      });
+    (services, _options, image) => {
+      const imageId = resolveImage(services.context.library, image as string);
+      const withdrawal = services.review.withdraw(imageId);
       out.result({ withdrawal }, () =>
         withdrawal
           ? `Withdrew the label of image ${imageId} (melanoma: ${withdrawal.melanoma ? 'yes' : 'no'}` +
@@ -174,8 +161,8 @@ export function buildProgram(out: Output, version: string): Command {
       .description('record ground truth from a CSV (image, melanoma, diagnosis, confirmation, date)')
       .argument('<csv>', 'e.g. a pathology export, or HAM10000 labels.csv')
       .addOption(byOption),
-    (library, options, file) => {
-      const report = importGroundTruth(library, file as string, options.by);
+    (services, _options, file) => {
+      const report = services.review.importCsv(file as string);
       out.result(report, () =>
         [
           `${report.added} label(s) recorded, ${report.unchanged} unchanged, ${report.failed} row(s) failed ` +
@@ -195,16 +182,13 @@ export function buildProgram(out: Output, version: string): Command {
         'write one CSV row per image: id, file name, patient, study, current label, latest probability',
       )
       .argument('<csv>', 'the file to write, or - for standard output'),
-    (library, options, file) => {
-      const rows = library.exportRows();
-      const csv = toExportCsv(rows);
+    (services, _options, file) => {
       if (file === '-') {
-        process.stdout.write(csv);
+        process.stdout.write(services.exports.csv());
         return EXIT.ok;
       }
-      fs.writeFileSync(file as string, csv);
-      library.audit.record(os.userInfo().username, 'export', undefined, { rows: rows.length });
-      out.result({ file, rows: rows.length }, () => `Wrote ${rows.length} row(s) to ${file}`);
+      const written = services.exports.writeCsv(file as string);
+      out.result(written, () => `Wrote ${written.rows} row(s) to ${file}`);
       return EXIT.ok;
     },
   );

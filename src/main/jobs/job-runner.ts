@@ -1,20 +1,14 @@
-import type { JobEvent, JobFinished, JobKind, JobProgress } from '../../api/jobs';
-import type { Library } from '../library';
-import { importFolders, type ImportOptions } from '../importer/import-folders';
-import type { ResourcePaths } from '../resources';
-import type { RankProgress, RankReport } from '../triage/ranking';
-import { retrainHead } from '../triage/retrain';
-import { retrainDeep } from '../triage/deep-retrain';
-import { inSteps } from '../model/deep/top-job';
-import type { CurvePoint } from '../model/head';
+import type { JobEvent, JobFinished, JobKind } from '../../api/jobs';
 import type { RetrainDepth } from '../../api/settings';
-import { rankCurrent, withModelProcess } from '../triage/model-session';
-import { rollbackTo } from '../triage/rollback';
+import type { ImportRequest } from '../services/imports';
+import type { Progress, Services } from '../services';
 
 /**
- * Long work the window starts (import and ranking, retraining) runs here, one job at a time: two jobs
- * writing the same library would fight over it, and two retrainings would compare against a moving
- * active model. Progress and the outcome go to `emit`, which the IPC layer forwards to the window.
+ * Long work the window starts (import and ranking, retraining, rollback) runs here, one job at a time:
+ * two jobs writing the same library would fight over it, and two retrainings would compare against a
+ * moving active model. Each job is a call into the services, which hold the library's writer lock, so a
+ * job of the CLI on the same library is refused too. Progress and the outcome go to `emit`, which the IPC
+ * layer forwards to the window.
  */
 
 interface RunningJob {
@@ -30,9 +24,7 @@ export class JobRunner {
   private nextId = 1;
 
   constructor(
-    private readonly library: Library,
-    private readonly resources: ResourcePaths,
-    private readonly user: string,
+    private readonly services: Services,
     private readonly emit: (event: JobEvent) => void,
   ) {}
 
@@ -41,22 +33,11 @@ export class JobRunner {
     return this.running && { id: this.running.id, kind: this.running.kind };
   }
 
-  startImport(request: Pick<ImportOptions, 'folders' | 'manifest' | 'patient' | 'study'>): number {
+  startImport(request: Omit<ImportRequest, 'rank'>): number {
     return this.start('import', async (id, signal) => {
-      const report = await importFolders(this.library, {
-        ...request,
-        actor: this.user,
+      const { report, ranking } = await this.services.imports.run(request, {
         signal,
-        onProgress: (p) =>
-          this.emit({
-            type: 'progress',
-            id,
-            kind: 'import',
-            phase: p.phase === 'scanning' ? 'scanning' : 'importing',
-            done: p.processed,
-            total: p.found,
-            rate: p.rate,
-          }),
+        onProgress: this.progress(id, 'import'),
       });
       const summary = {
         imported: report.imported,
@@ -70,72 +51,42 @@ export class JobRunner {
             : { path: f.path, status: f.status, reason: `the same image as ${f.duplicateOf}` },
         ),
         warnings: report.warnings,
-        ranked: 0,
+        ranked: ranking?.scored ?? 0,
       };
-      if (report.status === 'cancelled') return { outcome: 'cancelled', import: summary };
-      const ranking = await this.rank(id, signal);
-      return { outcome: 'done', import: { ...summary, ranked: ranking.scored } };
+      return { outcome: report.status === 'cancelled' ? 'cancelled' : 'done', import: summary };
     });
   }
 
   /** Retrains the library's model: a new head ('head'), or the backbone's top with it ('deep'). */
   startRetrain(depth: RetrainDepth = 'head'): number {
-    return this.start('retrain', (id, signal) =>
-      withModelProcess(this.library, async (modelProcess) => {
-        const progress = (event: Omit<JobProgress, 'type' | 'id' | 'kind'>): void =>
-          this.emit({ type: 'progress', id, kind: 'retrain', ...event });
-        const onEpoch = (point: CurvePoint & { validationAuc?: number }): void =>
-          progress({
-            phase: 'training',
-            done: point.epoch,
-            total: null,
-            rate: 0,
-            loss: {
-              training: point.trainLoss,
-              validation: point.validationLoss,
-              ...(point.validationAuc !== undefined && { validationAuc: point.validationAuc }),
-            },
-          });
-        const options = { actor: this.user, signal, onEpoch };
-        const report =
-          depth === 'deep'
-            ? await retrainDeep(this.library, modelProcess, this.resources, {
-                ...options,
-                onProgress: inSteps(100, (p) =>
-                  progress({
-                    phase: p.phase === 'embedding' ? 'ranking' : p.phase,
-                    done: p.done,
-                    total: p.total,
-                    rate: 0,
-                  }),
-                ),
-              })
-            : await retrainHead(this.library, modelProcess, this.resources, options);
-        return {
-          outcome: 'done',
-          retrain: {
-            candidate: report.candidate,
-            parent: report.parent,
-            promoted: report.promoted,
-            decision: report.decision,
-            candidateAuc: report.candidateAuc,
-            activeAuc: report.activeAuc,
-            threshold: report.threshold,
-          },
-        };
-      }),
-    );
+    return this.start('retrain', async (id, signal) => {
+      const report = await this.services.retraining.retrain(depth, {
+        signal,
+        onProgress: this.progress(id, 'retrain'),
+      });
+      return {
+        outcome: 'done',
+        retrain: {
+          candidate: report.candidate,
+          parent: report.parent,
+          promoted: report.promoted,
+          decision: report.decision,
+          candidateAuc: report.candidateAuc,
+          activeAuc: report.activeAuc,
+          threshold: report.threshold,
+        },
+      };
+    });
   }
 
   startRollback(version: string): number {
-    if (!this.library.models.byVersion(version))
+    if (!this.services.context.library.models.byVersion(version))
       throw new Error(`No model version ${version} in this library.`);
     return this.start('rollback', async (id, signal) => ({
       outcome: 'done',
-      rollback: await rollbackTo(this.library, version, this.resources, {
-        actor: this.user,
+      rollback: await this.services.models.rollback(version, {
         signal,
-        onProgress: this.rankingProgress(id, 'rollback'),
+        onProgress: this.progress(id, 'rollback'),
       }),
     }));
   }
@@ -152,21 +103,8 @@ export class JobRunner {
     return true;
   }
 
-  private rank(id: number, signal: AbortSignal): Promise<RankReport> {
-    return rankCurrent(this.library, { signal, onProgress: this.rankingProgress(id, 'import') });
-  }
-
-  private rankingProgress(id: number, kind: JobKind): (progress: RankProgress) => void {
-    return (p) =>
-      this.emit({
-        type: 'progress',
-        id,
-        kind,
-        phase: p.phase === 'embedding' ? 'ranking' : 'scoring',
-        done: p.embedded,
-        total: p.total,
-        rate: p.rate,
-      });
+  private progress(id: number, kind: JobKind): (progress: Progress) => void {
+    return (p) => this.emit({ type: 'progress', id, kind, ...p });
   }
 
   private start(
@@ -177,7 +115,7 @@ export class JobRunner {
       throw new Error(`A ${this.running.kind} is already running; wait for it or cancel it first.`);
     }
     // A long job of another process (the CLI) is refused in the same words it would fail with later.
-    this.library.writer.refuseIfBusy();
+    this.services.context.library.writer.refuseIfBusy();
     const id = this.nextId++;
     const controller = new AbortController();
     const running: RunningJob = { id, kind, controller };

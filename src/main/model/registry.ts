@@ -3,37 +3,13 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Library } from '../library';
 import type { ModelRecord } from '../library/models';
-import type { HeadParams } from './head';
-import { readTopWeights, topBytes, type TopManifest } from './deep/top-file';
+import { readArtifactFile, type ModelArtifact } from './artifact';
+import { LibraryError } from '../library/errors';
+import { readTopWeights, topBytes } from './deep/top-file';
 import type { ModelProcessConfig } from './process/protocol';
 import type { ResourcePaths } from '../resources';
 
-/** Everything needed to score with a model and to tell where it came from. Plain JSON on disk. */
-export interface ModelArtifact {
-  format: 'triage-model-v1';
-  version: string;
-  /** 'deep' when the top of the backbone was fine-tuned too; its weights are then in the model's folder. */
-  kind: 'head' | 'deep';
-  backbone: string;
-  /** The fine-tuned top the embeddings go through, when the model has one. */
-  top?: TopManifest;
-  head: HeadParams;
-  /** Probabilities at or above it are flagged suspicious. */
-  threshold: number;
-  targetSensitivity: number;
-  /** How the head was trained, so a retraining uses the same recipe. */
-  hyperparameters: { l2: number };
-  metrics: unknown;
-  provenance: {
-    parentVersion: string | null;
-    trainedAt: string;
-    /** The newest label the training saw: what "trained on the labels as of" means. */
-    labelSnapshot: string | null;
-    counts: Record<string, number>;
-    backend: string;
-    seed: number;
-  };
-}
+export type { ModelArtifact } from './artifact';
 
 const MODELS_DIR = 'models';
 const ARTIFACT_FILE = 'model.json';
@@ -70,20 +46,31 @@ export function writeModelFiles(dataDir: string, artifact: ModelArtifact, topDir
   return relative;
 }
 
+/**
+ * Model files never change once written (a new version gets a new folder), so each is parsed and
+ * checked once per process: scoring a page or an image no longer reads its JSON again.
+ */
+const artifactCache = new Map<string, ModelArtifact>();
+const ARTIFACT_CACHE_SIZE = 16;
+
 export function readModelFiles(
   dataDir: string,
   record: Pick<ModelRecord, 'artifactPath' | 'version'>,
 ): ModelArtifact {
   const file = path.join(modelDir(dataDir, record), ARTIFACT_FILE);
+  const cached = artifactCache.get(file);
+  if (cached?.version === record.version) return cached;
   let artifact: ModelArtifact;
   try {
-    artifact = JSON.parse(fs.readFileSync(file, 'utf8')) as ModelArtifact;
+    artifact = readArtifactFile(file);
   } catch (error) {
-    throw new Error(`Model ${record.version}: cannot read ${file}: ${(error as Error).message}`);
+    throw new Error(`Model ${record.version}: ${(error as Error).message}`);
   }
-  if (artifact.format !== 'triage-model-v1' || artifact.version !== record.version) {
+  if (artifact.version !== record.version) {
     throw new Error(`Model ${record.version}: ${file} is not this model's file`);
   }
+  if (artifactCache.size >= ARTIFACT_CACHE_SIZE) artifactCache.clear();
+  artifactCache.set(file, artifact);
   return artifact;
 }
 
@@ -112,28 +99,38 @@ export function registerModel(
 
 /** The shipped default model, read from resources. */
 export function readShippedModel(defaultModelDir: string): ModelArtifact {
-  const file = path.join(defaultModelDir, ARTIFACT_FILE);
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ModelArtifact;
+  return readArtifactFile(path.join(defaultModelDir, ARTIFACT_FILE));
 }
 
 /**
- * The active model, or the shipped default made the library's first version when it has none yet, so
- * every library can be ranked from its first import and rolled back to the default later.
+ * Makes the shipped default the library's first version when it has no active model, so every library can
+ * be ranked from its first import and rolled back to the default later. Called where a library is opened
+ * for use and by the jobs that write (ranking, retraining): reads never register anything.
  */
-export function activeModel(
-  library: Library,
-  defaultModelDir: string,
-): { record: ModelRecord; artifact: ModelArtifact } {
-  let record = library.models.active();
-  if (!record) {
-    const shipped = readShippedModel(defaultModelDir);
-    record =
+export function ensureShippedDefault(library: Library, defaultModelDir: string): ModelRecord {
+  const active = library.models.active();
+  if (active) return active;
+  const shipped = readShippedModel(defaultModelDir);
+  return library.transaction(() => {
+    const record =
       library.models.byVersion(shipped.version) ??
       registerModel(library, shipped, 'candidate', defaultModelDir);
-    record = library.models.activate(record.version);
-    library.audit.record('system', 'model.activate', `model:${record.version}`, {
+    const activated = library.models.activate(record.version);
+    library.audit.record('system', 'model.activate', `model:${activated.version}`, {
       reason: 'shipped default',
     });
+    return activated;
+  });
+}
+
+/** The library's active model; refused by name when it has none (see ensureShippedDefault). */
+export function activeModel(library: Library): { record: ModelRecord; artifact: ModelArtifact } {
+  const record = library.models.active();
+  if (!record) {
+    throw new LibraryError(
+      `The library in ${library.dataDir} has no active model yet: import or rank images first.`,
+      'not-found',
+    );
   }
   return { record, artifact: readModelFiles(library.dataDir, record) };
 }

@@ -14,8 +14,9 @@ import {
   type DeepRecipe,
   type TopEpoch,
 } from '../model/deep/train-top';
-import { ModelProcess } from '../model/process/host';
-import { activeModel, ownTrainingSetDir, readShippedModel } from '../model/registry';
+import type { ModelProcess } from '../model/process/host';
+import { ModelProcessPool } from '../model/process/pool';
+import { activeModel, ensureShippedDefault, ownTrainingSetDir, readShippedModel } from '../model/registry';
 import { groupKey } from '../model/splits';
 import { readTrainingSet, trainingImagePath, writeTrainingSet } from '../model/training-set';
 import { inValidationSet } from '../model/validation-set';
@@ -36,6 +37,8 @@ export const DEEP_SEED = 11;
 const STAGE_PREFIX = 'deep-run-';
 
 export interface DeepRetrainOptions extends Omit<RetrainOptions, 'onEpoch'> {
+  /** Where the second activations process and the promotion's embedder come from; a pool of its own if absent. */
+  models?: ModelProcessPool;
   onEpoch?: (point: TopEpoch) => void;
   onProgress?: (progress: TopJobProgress) => void;
   /** Changes to the backend's recipe (deepRecipeFor); the tests shorten it, the product uses it as it is. */
@@ -63,7 +66,8 @@ export async function retrainDeep(
   return trainingRun(library, 'deep', { seed: DEEP_SEED, recipe, ...settings }, signal, async (runId) => {
     options.onPhase?.('embedding');
     const { backend } = await embedMissing(library, modelProcess, { signal });
-    const active = activeModel(library, resources.defaultModelDir);
+    ensureShippedDefault(library, resources.defaultModelDir);
+    const active = activeModel(library);
     requireSameBackbone(active, backend.backboneVersion);
     const { top: activeTop } = active.artifact;
     // The frozen part must be the shipped network: the cut may not lie inside the active model's top.
@@ -97,6 +101,7 @@ export async function retrainDeep(
     const stage = path.join(cacheDir, `${STAGE_PREFIX}${runId}`);
     const localFiles = copies.map((variant) => path.join(stage, `labeled${variantSuffix(variant)}.f16`));
     const handlers = { signal, onProgress: options.onProgress };
+    const pool = options.models ?? new ModelProcessPool();
     try {
       fs.mkdirSync(stage, { recursive: true });
       const shippedImages = shipped.names.map((name) => trainingImagePath(resources.trainingSetDir, name));
@@ -105,6 +110,7 @@ export async function retrainDeep(
       options.onPhase?.('activations');
       await cacheOnTwoProcesses(
         modelProcess,
+        pool,
         copies.flatMap((variant) => [
           { cut: recipe.cut, files: shippedImages, file: shippedFiles[variant] as string, variant },
           { cut: recipe.cut, files: localImages, file: localFiles[variant] as string, variant },
@@ -190,36 +196,36 @@ export async function retrainDeep(
           scores: outcome.validationScores,
           activeScores: outcome.parentValidationScores,
         },
-        beforePromotion: async (model) => {
-          const embedder = new ModelProcess(
+        beforePromotion: (model) =>
+          pool.use(
             modelProcessConfig(resources, library.settings.get('backend'), model),
-          );
-          try {
-            const { failed } = await embedMissing(library, embedder, { signal });
-            if (failed.length > 0) {
-              throw new Error(
-                `${failed.length} images could not be embedded through the new top, ${failed[0]?.path} first: ` +
-                  `${failed[0]?.reason}; the model ${active.record.version} stays active`,
-              );
-            }
-          } finally {
-            embedder.close();
-          }
-        },
+            async (embedder) => {
+              const { failed } = await embedMissing(library, embedder, { signal });
+              if (failed.length > 0) {
+                throw new Error(
+                  `${failed.length} images could not be embedded through the new top, ${failed[0]?.path} first: ` +
+                    `${failed[0]?.reason}; the model ${active.record.version} stays active`,
+                );
+              }
+            },
+          ),
       });
     } finally {
+      if (!options.models) pool.close();
       fs.rmSync(stage, { recursive: true, force: true });
     }
   });
 }
 
 /**
- * Writes activation files on the model process and a sibling of it at once: each runs the frozen part of
- * the network on one core (wasm has one thread), so a first deep retraining caches its images' copies in
- * about half the time. Progress is over all the files together.
+ * Writes activation files on the model process and a second one like it from the pool at once: each runs
+ * the frozen part of the network on one core (wasm has one thread), so a first deep retraining caches its
+ * images' copies in about half the time. With no second process to be had, the first does it all.
+ * Progress is over all the files together.
  */
 async function cacheOnTwoProcesses(
   modelProcess: ModelProcess,
+  pool: ModelProcessPool,
   requests: readonly ActivationCacheRequest[],
   handlers: { signal?: AbortSignal; onProgress?: (progress: TopJobProgress) => void },
 ): Promise<void> {
@@ -257,11 +263,11 @@ async function cacheOnTwoProcesses(
       stop.abort();
     }
   };
-  const sibling = modelProcess.sibling();
+  const second = pool.tryAcquire(modelProcess.config);
   try {
-    await Promise.all([work(modelProcess), work(sibling)]);
+    await Promise.all([work(modelProcess), ...(second ? [work(second.process)] : [])]);
   } finally {
-    sibling.close();
+    second?.release();
     handlers.signal?.removeEventListener('abort', abort);
   }
   if (failure !== undefined) throw failure;

@@ -2,7 +2,7 @@ import type { Library } from '../library';
 import { predict } from '../model/head';
 import type { ModelProcess } from '../model/process/host';
 import type { BackendReport } from '../model/process/protocol';
-import { activeModel, type ModelArtifact } from '../model/registry';
+import { activeModel, ensureShippedDefault, type ModelArtifact } from '../model/registry';
 import type { ModelRecord } from '../library/models';
 
 export interface RankProgress {
@@ -42,7 +42,8 @@ export async function rankLibrary(
     const started = Date.now();
     const { backend, embedded, failed } = await embedMissing(library, modelProcess, options);
     options.onProgress?.({ phase: 'scoring', total: embedded, embedded, failed: failed.length, rate: 0 });
-    const { record, artifact } = activeModel(library, defaultModelDir);
+    ensureShippedDefault(library, defaultModelDir);
+    const { record, artifact } = activeModel(library);
     if (artifact.backbone !== backend.backboneVersion) {
       throw new Error(
         `the active model ${record.version} needs ${artifact.backbone} embeddings; the model process computes ${backend.backboneVersion}`,

@@ -7,6 +7,7 @@ import type { ModelProcess } from '../model/process/host';
 import type { HeadTrainingRequest } from '../model/process/protocol';
 import {
   activeModel,
+  ensureShippedDefault,
   newVersion,
   readShippedModel,
   modelDir,
@@ -86,7 +87,8 @@ export async function retrainHead(
   return trainingRun(library, 'head', { seed: HEAD_SEED, ...settings }, options.signal, async (runId) => {
     options.onPhase?.('embedding');
     const { backend } = await embedMissing(library, modelProcess, { signal: options.signal });
-    const active = activeModel(library, resources.defaultModelDir);
+    ensureShippedDefault(library, resources.defaultModelDir);
+    const active = activeModel(library);
     requireSameBackbone(active, backend.backboneVersion);
     const activeDir = modelDir(library.dataDir, active.record);
     const data = assemble(

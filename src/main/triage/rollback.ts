@@ -1,5 +1,6 @@
 import type { Library } from '../library';
 import { activeModel } from '../model/registry';
+import type { ModelProcessPool } from '../model/process/pool';
 import type { ResourcePaths } from '../resources';
 import { rankCurrent } from './model-session';
 import { rescore, type RankProgress } from './ranking';
@@ -13,7 +14,12 @@ export async function rollbackTo(
   library: Library,
   version: string,
   resources: ResourcePaths,
-  options: { actor: string; signal?: AbortSignal; onProgress?: (progress: RankProgress) => void },
+  options: {
+    actor: string;
+    models?: ModelProcessPool;
+    signal?: AbortSignal;
+    onProgress?: (progress: RankProgress) => void;
+  },
 ): Promise<{ active: string; rescored: number }> {
   if (!library.models.byVersion(version)) throw new Error(`No model version ${version} in this library.`);
   return library.withWriter('rollback', async () => {
@@ -22,10 +28,10 @@ export async function rollbackTo(
       library.audit.record(options.actor, 'model.rollback', `model:${activated.version}`);
       return activated;
     });
-    const { artifact } = activeModel(library, resources.defaultModelDir);
+    const { artifact } = activeModel(library);
     const rescored =
       library.embeddings.missing(artifact.backbone).length > 0
-        ? (await rankCurrent(library, options)).scored
+        ? (await rankCurrent(library, { ...options, resources })).scored
         : rescore(library, record, artifact);
     return { active: record.version, rescored };
   });

@@ -44,19 +44,6 @@ export function forkModelProcess(): ModelTransport {
   };
 }
 
-/**
- * How model processes start in this host: fork() unless the app has installed its utilityProcess
- * starter; and who hears of a model process that stopped on its own (the app tells the user).
- */
-const hosting: { start: () => ModelTransport; onUnexpectedExit: (description: string) => void } = {
-  start: forkModelProcess,
-  onUnexpectedExit: () => undefined,
-};
-
-export function hostModelProcesses(options: Partial<typeof hosting>): void {
-  Object.assign(hosting, options);
-}
-
 export class ModelProcessError extends Error {
   constructor(
     message: string,
@@ -74,7 +61,8 @@ interface Pending {
 
 /**
  * The library side's handle on the model process: requests with progress, cancellation, and a clear
- * failure (never a hang) when the process dies; the next request starts a fresh one.
+ * failure (never a hang) when the process dies; the next request starts a fresh one. Hosts take them
+ * from a ModelProcessPool (pool.ts), which starts them the host's way.
  */
 export class ModelProcess {
   private transport: ModelTransport | undefined;
@@ -83,14 +71,12 @@ export class ModelProcess {
   private nextId = 1;
 
   constructor(
-    private readonly config: ModelProcessConfig,
-    private readonly start: () => ModelTransport = () => hosting.start(),
+    /** What it computes: the backbone, the backend asked for, the fine-tuned top. */
+    readonly config: ModelProcessConfig,
+    private readonly start: () => ModelTransport = forkModelProcess,
+    /** Hears of a process that stopped on its own; the app tells the user. */
+    private readonly onUnexpectedExit: (description: string) => void = () => undefined,
   ) {}
-
-  /** Another model process like this one (its own, when started): work split between them uses two cores. */
-  sibling(): ModelProcess {
-    return new ModelProcess(this.config, this.start);
-  }
 
   /** Starts the process if needed; says which backend it uses and why. */
   backend(): Promise<BackendReport> {
@@ -237,7 +223,7 @@ export class ModelProcess {
       this.ready = undefined;
       const error = new ModelProcessError(`the model process stopped (${description})`);
       for (const pending of [...this.pending.values()]) pending.reject(error);
-      hosting.onUnexpectedExit(description);
+      this.onUnexpectedExit(description);
     });
     this.transport = transport;
     return transport;

@@ -1,0 +1,30 @@
+import { afterAll } from 'vitest';
+import type { Library } from '../../src/main/library';
+import { ModelProcessPool } from '../../src/main/model/process/pool';
+import { resourcePaths } from '../../src/main/resources';
+import { createServices, type Services } from '../../src/main/services';
+
+/** One test file's model processes, as one app has one pool; stopped when the file's tests end. */
+let shared: ModelProcessPool | undefined;
+afterAll(() => {
+  shared?.close();
+  shared = undefined;
+});
+
+export function testModelPool(): ModelProcessPool {
+  shared ??= new ModelProcessPool();
+  return shared;
+}
+
+/** The application services over `library`, as the app builds them, acting as `actor`. */
+export function servicesFor(
+  library: Library,
+  options: { actor?: string; models?: ModelProcessPool } = {},
+): Services {
+  return createServices({
+    library,
+    resources: resourcePaths(),
+    models: options.models ?? testModelPool(),
+    actor: options.actor ?? 'dr-test',
+  });
+}
