@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CONFIRMATIONS, DIAGNOSES } from './labels';
-import { RETRAIN_DEPTHS, SettingsSchema, SettingUpdateSchema } from './settings';
+import { RETRAIN_DEPTHS, SettingsSchema, SettingUpdateRequestSchema } from './settings';
 import { JOB_KINDS, type JobEvent } from './jobs';
 import { RetrainScheduleStatusSchema } from './schedule';
 
@@ -336,7 +336,11 @@ export const apiCalls = {
     response: z.object({ jobId: id }),
   },
   settings: { channel: 'settings:get', request: z.void(), response: SettingsSchema },
-  updateSetting: { channel: 'settings:update', request: SettingUpdateSchema, response: SettingsSchema },
+  updateSetting: {
+    channel: 'settings:update',
+    request: SettingUpdateRequestSchema,
+    response: SettingsSchema,
+  },
   /** Scheduled retraining: the last run's outcome and when the next is due. */
   retrainSchedule: { channel: 'schedule:status', request: z.void(), response: RetrainScheduleStatusSchema },
 } as const;

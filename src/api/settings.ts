@@ -86,20 +86,25 @@ export function settingValueFromText(key: SettingKey, text: string): number | st
   return key in SETTING_RANGES ? Number(text) : text;
 }
 
+/**
+ * What the window may send to change a setting: a known key and a value of a settable kind. Whether the
+ * value suits its key is the settings service's check (SettingUpdateSchema), so that the window and the
+ * CLI refuse it with the same words.
+ */
+export const SettingUpdateRequestSchema = z.object({
+  key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]),
+  value: z.union([z.number(), z.string()]),
+});
+
 /** One setting changed: the key, and a value its own schema accepts. */
-export const SettingUpdateSchema = z
-  .object({
-    key: z.enum(SETTING_KEYS as [SettingKey, ...SettingKey[]]),
-    value: z.union([z.number(), z.string()]),
-  })
-  .superRefine(({ key, value }, context) => {
-    const parsed = SettingsSchema.shape[key].safeParse(value);
-    if (!parsed.success) {
-      context.addIssue({
-        code: 'custom',
-        path: ['value'],
-        message: parsed.error.issues[0]?.message ?? 'invalid',
-      });
-    }
-  });
+export const SettingUpdateSchema = SettingUpdateRequestSchema.superRefine(({ key, value }, context) => {
+  const parsed = SettingsSchema.shape[key].safeParse(value);
+  if (!parsed.success) {
+    context.addIssue({
+      code: 'custom',
+      path: ['value'],
+      message: parsed.error.issues[0]?.message ?? 'invalid',
+    });
+  }
+});
 export type SettingUpdate = z.infer<typeof SettingUpdateSchema>;
