@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readJsonFile } from './json-file';
 import { z } from 'zod';
 import { EvaluationSchema } from '../../api/contract';
 import { topManifestSchema } from './deep/top-file';
@@ -70,16 +70,5 @@ export type ModelArtifact = z.infer<typeof ModelArtifactSchema>;
 
 /** Reads and checks a model file; the error names the file and the first field that is wrong. */
 export function readArtifactFile(file: string): ModelArtifact {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  const parsed = ModelArtifactSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${file} is not a model file: ${issue?.path.join('.') || 'file'}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return readJsonFile(file, ModelArtifactSchema, 'a model file');
 }

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { readJsonFile } from './json-file';
 
 /**
  * A labeled set of embeddings on disk: the default model's training data, shipped so that retraining on a
@@ -20,17 +22,26 @@ export interface TrainingSet {
   names: string[];
 }
 
-interface Index {
-  format: 'triage-training-set-v1';
-  backbone: string;
-  count: number;
-  dimension: number;
-  min: number[];
-  scale: number[];
-  labels: number[];
-  groups: string[];
-  names: string[];
-}
+/** index.json, read through a schema: a damaged or foreign file is refused by name, not half-used. */
+const IndexSchema = z
+  .object({
+    format: z.literal('triage-training-set-v1'),
+    backbone: z.string().min(1),
+    count: z.number().int().nonnegative(),
+    dimension: z.number().int().positive(),
+    min: z.array(z.number()),
+    scale: z.array(z.number()),
+    labels: z.array(z.number().int().min(0).max(1)),
+    groups: z.array(z.string()),
+    names: z.array(z.string()),
+  })
+  .refine((i) => i.min.length === i.dimension && i.scale.length === i.dimension, {
+    message: 'min and scale need one value per dimension',
+  })
+  .refine((i) => [i.labels, i.groups, i.names].every((rows) => rows.length === i.count), {
+    message: 'labels, groups and names need one entry per row',
+  });
+type Index = z.infer<typeof IndexSchema>;
 
 const INDEX = 'index.json';
 const IMAGES = 'images';
@@ -94,8 +105,7 @@ export function writeTrainingSet(dir: string, set: TrainingSet): void {
 }
 
 export function readTrainingSet(dir: string): TrainingSet {
-  const index = JSON.parse(fs.readFileSync(path.join(dir, INDEX), 'utf8')) as Index;
-  if (index.format !== 'triage-training-set-v1') throw new Error(`${dir}: not a training set`);
+  const index = readJsonFile(path.join(dir, INDEX), IndexSchema, 'a training set index');
   const bytes = fs.readFileSync(path.join(dir, VALUES));
   const { count: n, dimension: d } = index;
   if (bytes.length !== n * d)
