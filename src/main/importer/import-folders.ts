@@ -308,7 +308,7 @@ class StudyResolver {
       const p = library.patients.ensurePatient(patient);
       if (p.created) library.audit.record(options.actor, 'patient.create', `patient:${p.id}`);
       const s = library.patients.ensureStudy(p.id, study, {
-        studyDate: options.studyDate ?? new Date().toISOString().slice(0, 10),
+        studyDate: options.studyDate ?? library.clock().toISOString().slice(0, 10),
         sourceFolder: this.sourceFolder,
       });
       if (s.created) library.audit.record(options.actor, 'study.create', `study:${s.id}`, { patient: p.id });

@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 
 export interface AuditEntry {
   id: number;
@@ -12,12 +12,21 @@ export interface AuditEntry {
 
 /** Who did what, for the clinic's records. Details hold ids and counts, never image content. */
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   record(actor: string, action: string, subject?: string, details?: unknown): void {
     this.db
       .prepare('INSERT INTO audit_log (at, actor, action, subject, details) VALUES (?, ?, ?, ?, ?)')
-      .run(now(), actor, action, subject ?? null, details === undefined ? null : JSON.stringify(details));
+      .run(
+        stamp(this.clock),
+        actor,
+        action,
+        subject ?? null,
+        details === undefined ? null : JSON.stringify(details),
+      );
   }
 
   list(limit = 100): AuditEntry[] {

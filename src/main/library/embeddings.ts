@@ -1,5 +1,5 @@
 import type { Db } from './database';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 
 /** Embeddings of many images as one row-major matrix, the shape the head trains and scores on. */
 export interface EmbeddingMatrix {
@@ -14,14 +14,22 @@ export interface EmbeddingMatrix {
  * version; re-scoring and retraining then never touch the images.
  */
 export class Embeddings {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   put(imageId: number, backbone: string, vector: Float32Array): void {
     this.db
       .prepare(
         'INSERT OR REPLACE INTO embeddings (image_id, backbone, vector, created_at) VALUES (?, ?, ?, ?)',
       )
-      .run(imageId, backbone, Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), now());
+      .run(
+        imageId,
+        backbone,
+        Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+        stamp(this.clock),
+      );
   }
 
   get(imageId: number, backbone: string): Float32Array | undefined {

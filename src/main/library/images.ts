@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Db } from './database';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 
 export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'webp';
 
@@ -31,11 +31,14 @@ const COLUMNS = `id, study_id AS studyId, sha256, original_path AS originalPath,
 const QUALIFIED_COLUMNS = COLUMNS.replace(/(^|,\s*)(\w+)/g, '$1i.$2');
 
 export class Images {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   /** Adds an image with its file as its first source. */
   insert(image: NewImage): number {
-    const importedAt = now();
+    const importedAt = stamp(this.clock);
     const result = this.db
       .prepare(
         `INSERT INTO images (study_id, sha256, original_path, original_name, format, width, height, orientation,
@@ -55,7 +58,7 @@ export class Images {
         `INSERT OR IGNORE INTO image_sources (image_id, study_id, path, name, imported_at)
          SELECT id, ?, ?, ?, ? FROM images WHERE sha256 = ?`,
       )
-      .run(studyId, sourcePath, path.basename(sourcePath), now(), sha256);
+      .run(studyId, sourcePath, path.basename(sourcePath), stamp(this.clock), sha256);
   }
 
   byId(id: number): ImageRecord | undefined {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LibraryInfo } from '../../api/contract';
 import { AuditLog } from './audit';
+import { systemTime, type Clock } from './clock';
 import { openDatabase, schemaVersion, type Db } from './database';
 import { ImageStore } from './store';
 import { Images } from './images';
@@ -49,21 +50,23 @@ export class Library {
   constructor(
     readonly dataDir: string,
     readonly db: Db,
+    /** Every timestamp the library writes comes from here. */
+    readonly clock: Clock = systemTime,
   ) {
     this.databasePath = path.join(dataDir, DATABASE_FILE);
     this.store = new ImageStore(dataDir);
-    this.patients = new Patients(db);
-    this.images = new Images(db);
-    this.labels = new Labels(db);
-    this.audit = new AuditLog(db);
-    this.importRuns = new ImportRuns(db);
-    this.embeddings = new Embeddings(db);
-    this.models = new Models(db);
-    this.predictions = new Predictions(db);
+    this.patients = new Patients(db, clock);
+    this.images = new Images(db, clock);
+    this.labels = new Labels(db, clock);
+    this.audit = new AuditLog(db, clock);
+    this.importRuns = new ImportRuns(db, clock);
+    this.embeddings = new Embeddings(db, clock);
+    this.models = new Models(db, clock);
+    this.predictions = new Predictions(db, clock);
     this.settings = new SettingsStore(db);
     this.retrainSchedule = new RetrainScheduleStore(db);
-    this.trainingRuns = new TrainingRuns(db);
-    this.writer = new WriterLock(dataDir);
+    this.trainingRuns = new TrainingRuns(db, clock);
+    this.writer = new WriterLock(dataDir, clock);
   }
 
   info(): LibraryInfo {
@@ -116,6 +119,8 @@ export class Library {
 export interface OpenOptions {
   /** better-sqlite3's addon built for another runtime: the Electron app passes its own build. */
   nativeBinding?: string;
+  /** The machine's clock unless given (tests). */
+  clock?: Clock;
 }
 
 export function openLibrary(dataDir: string, options: OpenOptions = {}): Library {
@@ -126,5 +131,5 @@ export function openLibrary(dataDir: string, options: OpenOptions = {}): Library
     throw new LibraryError(`Cannot use ${dir} as the library folder: ${(error as Error).message}`, 'io');
   }
   const db = openDatabase(path.join(dir, DATABASE_FILE), options.nativeBinding);
-  return new Library(dir, db);
+  return new Library(dir, db, options.clock);
 }

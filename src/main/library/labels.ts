@@ -1,7 +1,7 @@
 import { LabelInputSchema, type Label, type LabelInput } from '../../api/labels';
 import type { Db } from './database';
 import { LibraryError } from './errors';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 
 interface LabelRow {
   id: number;
@@ -32,7 +32,10 @@ const COLUMNS = `id, image_id AS imageId, melanoma, diagnosis, confirmed_by AS c
  * adds a row, and the newest row of an image is its current label, unless that row withdraws it.
  */
 export class Labels {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   /**
    * Validates and records a label. Returns the current label and whether a row was added: a label equal
@@ -73,7 +76,7 @@ export class Labels {
         label.confirmedBy ?? null,
         label.confirmedAt ?? null,
         label.labeledBy,
-        now(),
+        stamp(this.clock),
         label.note ?? null,
       );
     return { label: this.byId(Number(result.lastInsertRowid)), added: true };
@@ -103,7 +106,7 @@ export class Labels {
         `INSERT INTO labels (image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note, withdrawn)
          SELECT image_id, melanoma, diagnosis, confirmed_by, confirmed_at, ?, ?, note, 1 FROM labels WHERE id = ?`,
       )
-      .run(withdrawnBy, now(), current.id);
+      .run(withdrawnBy, stamp(this.clock), current.id);
     return this.byId(Number(result.lastInsertRowid));
   }
 

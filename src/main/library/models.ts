@@ -1,6 +1,6 @@
 import type { Db } from './database';
 import { LibraryError } from './errors';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 
 export type ModelStatus = 'candidate' | 'active' | 'retired' | 'rejected';
 
@@ -39,7 +39,10 @@ const COLUMNS = `id, version, kind, backbone, status, threshold, metrics, artifa
  * leaves either the old or the new model active, never none or two.
  */
 export class Models {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   insert(model: NewModel): number {
     const result = this.db
@@ -58,7 +61,7 @@ export class Models {
         model.artifactPath,
         model.parentVersion,
         JSON.stringify(model.provenance),
-        now(),
+        stamp(this.clock),
       );
     return Number(result.lastInsertRowid);
   }
@@ -96,7 +99,7 @@ export class Models {
       this.db.prepare(`UPDATE models SET status = 'retired' WHERE status = 'active'`).run();
       this.db
         .prepare(`UPDATE models SET status = 'active', promoted_at = ? WHERE id = ?`)
-        .run(now(), target.id);
+        .run(stamp(this.clock), target.id);
       return this.byVersion(version) as ModelRecord;
     })();
   }

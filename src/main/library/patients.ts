@@ -1,6 +1,6 @@
 import type { Db } from './database';
 import { LibraryError } from './errors';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 
 export interface PatientSummary {
   id: number;
@@ -27,7 +27,10 @@ export interface StudySummary {
 
 /** Patients (by the pseudonymous code the clinic chooses) and their studies (photography sessions). */
 export class Patients {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   /** The patient with this code, created when new. */
   ensurePatient(code: string): { id: number; created: boolean } {
@@ -38,7 +41,7 @@ export class Patients {
     if (existing) return { id: existing.id, created: false };
     const result = this.db
       .prepare('INSERT INTO patients (code, created_at) VALUES (?, ?)')
-      .run(trimmed, now());
+      .run(trimmed, stamp(this.clock));
     return { id: Number(result.lastInsertRowid), created: true };
   }
 
@@ -67,7 +70,7 @@ export class Patients {
         details.studyDate ?? null,
         details.sourceFolder ?? null,
         details.note ?? null,
-        now(),
+        stamp(this.clock),
       );
     return { id: Number(result.lastInsertRowid), created: true };
   }

@@ -1,12 +1,15 @@
 import type { Db } from './database';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 import { queuePage, queueTotal, type QueueEntry, type QueueOptions, type QueueScope } from './queue';
 
 export type { QueueEntry, QueueFilter, QueueOptions, QueueScope } from './queue';
 
 /** Each model's probability for each image, and the ranked queue the dermatologist works through. */
 export class Predictions {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   /** Images at or above `threshold` under a model, counted per study. */
   suspiciousByStudy(modelId: number, threshold: number): Map<number, number> {
@@ -42,7 +45,7 @@ export class Predictions {
       `INSERT INTO predictions (image_id, model_id, probability, created_at, label_melanoma)
        VALUES (?, ?, ?, ?, (SELECT melanoma FROM current_labels WHERE image_id = ?))`,
     );
-    const at = now();
+    const at = stamp(this.clock);
     this.db.transaction(() => {
       imageIds.forEach((id, i) => statement.run(id, modelId, probabilities[i], at, id));
     })();

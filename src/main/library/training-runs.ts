@@ -1,11 +1,14 @@
 import type { Db } from './database';
-import { now } from './clock';
+import { stamp, systemTime, type Clock } from './clock';
 
 export type TrainingStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
 /** Every retraining attempt, including the ones that failed or were killed, for the model report. */
 export class TrainingRuns {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock = systemTime,
+  ) {}
 
   /** Runs left 'running' by a process that died are failures; called before a new run starts. */
   markAbandoned(): number {
@@ -14,13 +17,13 @@ export class TrainingRuns {
         `UPDATE training_runs SET status = 'failed', error = 'interrupted: the process ended', finished_at = ?
          WHERE status = 'running'`,
       )
-      .run(now()).changes;
+      .run(stamp(this.clock)).changes;
   }
 
   start(kind: string, params: unknown): number {
     const result = this.db
       .prepare(`INSERT INTO training_runs (kind, status, params, started_at) VALUES (?, 'running', ?, ?)`)
-      .run(kind, JSON.stringify(params), now());
+      .run(kind, JSON.stringify(params), stamp(this.clock));
     return Number(result.lastInsertRowid);
   }
 
@@ -42,7 +45,7 @@ export class TrainingRuns {
         outcome.modelId ?? null,
         outcome.metrics === undefined ? null : JSON.stringify(outcome.metrics),
         outcome.error ?? null,
-        now(),
+        stamp(this.clock),
         id,
       );
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LibraryError } from './errors';
+import { stamp, systemTime, type Clock } from './clock';
 
 /** Who holds a library's writer lock: what is kept in the lock file. */
 export interface LockHolder {
@@ -26,7 +27,10 @@ export class WriterLock {
   private held: { holder: LockHolder; depth: number } | undefined;
   readonly file: string;
 
-  constructor(dataDir: string) {
+  constructor(
+    dataDir: string,
+    private readonly clock: Clock = systemTime,
+  ) {
     this.file = path.join(dataDir, WRITER_LOCK_FILE);
   }
 
@@ -43,7 +47,7 @@ export class WriterLock {
       pid: process.pid,
       host: os.hostname(),
       job,
-      startedAt: new Date().toISOString(),
+      startedAt: stamp(this.clock),
     };
     let recovered: LockHolder | null = null;
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -5,7 +5,7 @@ import { stateFor } from './retrain-scheduler';
 import { nextSlot, planOf } from './slots';
 
 /** The schedule as the window shows it: read from the library only, so any process can answer. */
-export function retrainScheduleStatus(library: Library, now = new Date()): RetrainScheduleStatus {
+export function retrainScheduleStatus(library: Library, now = library.clock()): RetrainScheduleStatus {
   const settings = library.settings.all();
   const plan = planOf(settings);
   const stored = library.retrainSchedule.read();

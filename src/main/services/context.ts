@@ -4,8 +4,9 @@ import type { ModelProcessPool } from '../model/process/pool';
 import type { ResourcePaths } from '../resources';
 
 /**
- * What every application service is built over: one library, what ships beside the code, the host's one
- * pool of model processes, and who acts (the signed-in user in the app, --by in the CLI), for the audit.
+ * What every application service is built over: one library (with its clock, from which every timestamp
+ * an action writes comes: openLibrary's `clock`), what ships beside the code, the host's one pool of
+ * model processes, and who acts (the signed-in user in the app, --by in the CLI), for the audit.
  */
 export interface ServiceContext {
   library: Library;

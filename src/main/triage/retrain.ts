@@ -189,7 +189,7 @@ export async function concludeRetraining(
   );
   const artifact: ModelArtifact = {
     format: 'triage-model-v1',
-    version: newVersion(candidate.kind),
+    version: newVersion(candidate.kind, library.clock()),
     kind: candidate.kind,
     backbone: candidate.backbone,
     top: candidate.top,
@@ -207,7 +207,7 @@ export async function concludeRetraining(
     },
     provenance: {
       parentVersion: active.record.version,
-      trainedAt: new Date().toISOString(),
+      trainedAt: library.clock().toISOString(),
       labelSnapshot: library.db.prepare('SELECT max(labeled_at) FROM labels').pluck().get() as string | null,
       counts: o.counts,
       backend: o.backend,
