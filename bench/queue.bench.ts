@@ -6,7 +6,7 @@ import { importFolders } from '../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../src/main/library';
 import type { QueueOptions } from '../src/main/library/predictions';
 import { queuePlan } from '../src/main/library/queue';
-import { readTrainingSet } from '../src/main/model/training-set';
+import { readTrainingSet } from '../src/main/model/artifacts/training-set';
 import { resourcePaths } from '../src/main/resources';
 import { rankCurrent } from '../src/main/triage/model-session';
 import { apiHandlersFor, startHarness } from '../test/e2e/harness';

@@ -47,6 +47,17 @@ export const MAIN_LAYERS: readonly (readonly string[])[] = [
   ['index'],
 ];
 
+/**
+ * The layers inside src/main/model, bottom to top (names as in src/main/model/README.md):
+ * - network: the backbone and what runs it (pre-processing, backends, the top, its file, activations,
+ *   the head's forward pass, heatmaps): what computes an embedding or a score.
+ * - training: what changes weights and judges them: the head, fine-tuning the top (the deep job and
+ *   its activation files), metrics, thresholds, splits, augmented copies.
+ * - artifacts: what is stored: model.json and its schema, the registry of versions, training sets.
+ * - process: the model processes (protocol, worker, host, pool), which run all of the above.
+ */
+export const MODEL_LAYERS: readonly string[] = ['network', 'training', 'artifacts', 'process'];
+
 /** Whether import cycles among src/main files fail the check (they are always printed). */
 export const CYCLES_FAIL = true;
 
@@ -180,10 +191,26 @@ function rungName(i: number): string {
   return (MAIN_LAYERS[i] ?? []).join('/');
 }
 
+/** The layer of src/main/model a file is in ('' for a file directly in model/, which has none). */
+function modelLayerOf(file: string): string | undefined {
+  const m = /^src\/main\/model\/(?:([^/]+)\/)?[^/]+$/.exec(file) ?? /^src\/main\/model\/([^/]+)\//.exec(file);
+  return m ? (m[1] ?? '') : undefined;
+}
+
+function modelLayerRule(file: string, target: string): string | undefined {
+  const from = modelLayerOf(file);
+  const to = modelLayerOf(target);
+  if (from === undefined || to === undefined || from === to) return undefined;
+  if (MODEL_LAYERS.indexOf(to) > MODEL_LAYERS.indexOf(from)) {
+    return `layers of src/main/model: ${from} may not import ${to}, a higher layer (${MODEL_LAYERS.join(' < ')})`;
+  }
+  return undefined;
+}
+
 function mainLayerRule(file: string, target: string): string | undefined {
   const from = mainModuleOf(file);
   const to = mainModuleOf(target);
-  if (from === to) return undefined;
+  if (from === to) return from === 'model' ? modelLayerRule(file, target) : undefined;
   const fromRung = RUNG_OF.get(from);
   const toRung = RUNG_OF.get(to);
   // A module missing from the table is reported once, for each of its files.
@@ -317,6 +344,14 @@ export function checkLayers(root: string): LayerReport {
         refs.filter((r) => !r.typeOnly && r.target?.startsWith('src/main/')).map((r) => r.target!),
       );
       const module = mainModuleOf(file);
+      const modelLayer = modelLayerOf(file);
+      if (modelLayer !== undefined && !MODEL_LAYERS.includes(modelLayer)) {
+        violations.push({
+          file,
+          specifier: '',
+          rule: `src/main/model/${modelLayer || '(top level)'} is in no layer of MODEL_LAYERS (tools/check-layers.ts)`,
+        });
+      }
       if (!RUNG_OF.has(module)) {
         violations.push({
           file,

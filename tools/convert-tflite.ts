@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadBackbone } from '../src/main/model/backbone';
-import { initBackend } from '../src/main/model/tf-backend';
+import { loadBackbone } from '../src/main/model/network/backbone';
+import { initBackend } from '../src/main/model/network/tf-backend';
 import { convertTflite } from './convert-tflite/convert';
 import { KNOWN_ANSWERS, TOLERANCE, bmpToPng, classifyImages } from './convert-tflite/known-answers';
 import type { WeightStorage } from './convert-tflite/weights';

@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/api/contract';
 import { importFolders } from '../../src/main/importer/import-folders';
-import { activeModel } from '../../src/main/model/registry';
+import { activeModel } from '../../src/main/model/artifacts/registry';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 import { SCREENSHOT_DIR } from './harness';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { importFolders } from '../../src/main/importer/import-folders';
 import type { Library } from '../../src/main/library';
 import type { QueueFilter } from '../../src/main/library/predictions';
-import { readTrainingSet } from '../../src/main/model/training-set';
+import { readTrainingSet } from '../../src/main/model/artifacts/training-set';
 import { resourcePaths } from '../../src/main/resources';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { fillLibrary } from '../helpers/large-library';

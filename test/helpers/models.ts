@@ -1,5 +1,5 @@
 import type { Library } from '../../src/main/library';
-import { readShippedModel, registerModel } from '../../src/main/model/registry';
+import { readShippedModel, registerModel } from '../../src/main/model/artifacts/registry';
 
 /**
  * Makes a deliberately poor model the library's active one, the shipped head with its weights reversed,

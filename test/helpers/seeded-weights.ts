@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRandom } from '../../src/main/model/random';
+import { createRandom } from '../../src/main/model/training/random';
 
 /** Replaces every weight of `model` with seeded normal values, scale × N(0, 1) + offset: the same run to run. */
 export function seedWeights(model: tf.LayersModel, seed: number, scale: number, offset = 0): tf.LayersModel {

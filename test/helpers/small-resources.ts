@@ -5,8 +5,8 @@ import {
   selectRows,
   trainingImagePath,
   writeTrainingSet,
-} from '../../src/main/model/training-set';
-import { inValidationSet } from '../../src/main/model/validation-set';
+} from '../../src/main/model/artifacts/training-set';
+import { inValidationSet } from '../../src/main/model/training/validation-set';
 import { resourcePaths, type ResourcePaths } from '../../src/main/resources';
 
 const shippedResources = resourcePaths();

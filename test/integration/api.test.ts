@@ -7,7 +7,7 @@ import { createApiHandlers, createChannelHandlers } from '../../src/main/api-han
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
-import { activeModel } from '../../src/main/model/registry';
+import { activeModel } from '../../src/main/model/artifacts/registry';
 import { servicesFor } from '../helpers/services';
 import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
 import { JobEventSchema, type JobEvent } from '../../src/api/jobs';

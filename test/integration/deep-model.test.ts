@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { openLibrary } from '../../src/main/library';
-import { loadBackbone, toBatch } from '../../src/main/model/backbone';
+import { loadBackbone, toBatch } from '../../src/main/model/network/backbone';
 import {
   readTopWeights,
   TOP_FILE,
@@ -11,14 +11,14 @@ import {
   topManifest,
   toppedVersion,
   type TopManifest,
-} from '../../src/main/model/deep/top-file';
-import { describeTop, TrainableTop, topWeightsFromModel } from '../../src/main/model/deep/trainable-top';
-import { embedThroughTop } from '../../src/main/model/deep/train-top';
-import { arraySource, transformedSource } from '../../src/main/model/deep/activation-source';
-import { fileSystemHandler } from '../../src/main/model/fs-io-handler';
-import { imageToInput } from '../../src/main/model/preprocess';
-import { readShippedModel, registerModel, type ModelArtifact } from '../../src/main/model/registry';
-import { initBackend } from '../../src/main/model/tf-backend';
+} from '../../src/main/model/network/top-file';
+import { describeTop, TrainableTop, topWeightsFromModel } from '../../src/main/model/network/trainable-top';
+import { embedThroughTop } from '../../src/main/model/training/train-top';
+import { arraySource, transformedSource } from '../../src/main/model/training/activation-source';
+import { fileSystemHandler } from '../../src/main/model/network/fs-io-handler';
+import { imageToInput } from '../../src/main/model/network/preprocess';
+import { readShippedModel, registerModel, type ModelArtifact } from '../../src/main/model/artifacts/registry';
+import { initBackend } from '../../src/main/model/network/tf-backend';
 import { resourcePaths } from '../../src/main/resources';
 import { HAM_FIXTURES, useTempDirs } from '../helpers/temp-dirs';
 import { runTriage } from '../helpers/triage-cli';

@@ -10,7 +10,7 @@ import {
   retrainingSnapshot,
 } from '../helpers/retrain-kills';
 import { smallResources } from '../helpers/small-resources';
-import { DEEP_RECIPE } from '../../src/main/model/deep/train-top';
+import { DEEP_RECIPE } from '../../src/main/model/training/train-top';
 
 const KILLS = 4;
 const CHILD = path.join(__dirname, '..', 'helpers', 'deep-retrain-child.ts');

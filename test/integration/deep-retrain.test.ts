@@ -5,11 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importGroundTruth } from '../../src/main/importer/ground-truth';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { openLibrary, type Library } from '../../src/main/library';
-import { readTopWeights } from '../../src/main/model/deep/top-file';
-import { DEEP_RECIPE } from '../../src/main/model/deep/train-top';
+import { readTopWeights } from '../../src/main/model/network/top-file';
+import { DEEP_RECIPE } from '../../src/main/model/training/train-top';
 import { ModelProcess } from '../../src/main/model/process/host';
-import { activeModel, modelDir, readShippedModel, trainingSetDirOf } from '../../src/main/model/registry';
-import { readTrainingSet } from '../../src/main/model/training-set';
+import {
+  activeModel,
+  modelDir,
+  readShippedModel,
+  trainingSetDirOf,
+} from '../../src/main/model/artifacts/registry';
+import { readTrainingSet } from '../../src/main/model/artifacts/training-set';
 import type { ResourcePaths } from '../../src/main/resources';
 import { retrainDeep } from '../../src/main/triage/deep-retrain';
 import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';

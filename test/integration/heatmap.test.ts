@@ -4,11 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLibrary, type Library } from '../../src/main/library';
 import { importFolders } from '../../src/main/importer/import-folders';
-import type { TopManifest } from '../../src/main/model/deep/top-file';
-import { foldStandardisation, predict } from '../../src/main/model/head';
+import type { TopManifest } from '../../src/main/model/network/top-file';
+import { foldStandardisation, predict } from '../../src/main/model/training/head';
 import { forkModelProcess, ModelProcess, type ModelTransport } from '../../src/main/model/process/host';
 import { ModelProcessPool } from '../../src/main/model/process/pool';
-import { activeModel, newVersion, registerModel, type ModelArtifact } from '../../src/main/model/registry';
+import {
+  activeModel,
+  newVersion,
+  registerModel,
+  type ModelArtifact,
+} from '../../src/main/model/artifacts/registry';
 import { resourcePaths } from '../../src/main/resources';
 import { explainImage } from '../../src/main/triage/explain';
 import { Explainer } from '../../src/main/triage/explainer';

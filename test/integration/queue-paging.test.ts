@@ -12,7 +12,7 @@ import { migrate } from '../../src/main/library/database';
 import type { ModelRecord } from '../../src/main/library/models';
 import type { QueueFilter, QueueOptions } from '../../src/main/library/predictions';
 import { queuePlan } from '../../src/main/library/queue';
-import { ensureShippedDefault } from '../../src/main/model/registry';
+import { ensureShippedDefault } from '../../src/main/model/artifacts/registry';
 import { resourcePaths } from '../../src/main/resources';
 import { servicesFor } from '../helpers/services';
 import { useTempDirs } from '../helpers/temp-dirs';

@@ -6,7 +6,7 @@ import { openLibrary, type Library } from '../../src/main/library';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { importGroundTruth } from '../../src/main/importer/ground-truth';
 import { ModelProcess } from '../../src/main/model/process/host';
-import { readShippedModel } from '../../src/main/model/registry';
+import { readShippedModel } from '../../src/main/model/artifacts/registry';
 import { resourcePaths } from '../../src/main/resources';
 import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
 import { rankLibrary } from '../../src/main/triage/ranking';

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBackbone, type Backbone, type BackboneSplit } from '../../src/main/model/backbone';
+import { loadBackbone, type Backbone, type BackboneSplit } from '../../src/main/model/network/backbone';
 import {
   openActivationFile,
   openOrWriteActivationFile,
   writeActivationFile,
-} from '../../src/main/model/deep/activation-file';
-import { activationsOf } from '../../src/main/model/deep/activations';
-import { DEEP_RECIPE } from '../../src/main/model/deep/train-top';
-import { initBackend } from '../../src/main/model/tf-backend';
+} from '../../src/main/model/training/activation-file';
+import { activationsOf } from '../../src/main/model/network/activations';
+import { DEEP_RECIPE } from '../../src/main/model/training/train-top';
+import { initBackend } from '../../src/main/model/network/tf-backend';
 import { resourcePaths } from '../../src/main/resources';
 import { HAM_FIXTURES, useTempDirs } from '../helpers/temp-dirs';
 

@@ -3,10 +3,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMBEDDING_SIZE, loadBackbone, toBatch, type Backbone } from '../../src/main/model/backbone';
-import { fileSystemHandler } from '../../src/main/model/fs-io-handler';
-import { imageToInput } from '../../src/main/model/preprocess';
-import { BACKEND_ENV, initBackend } from '../../src/main/model/tf-backend';
+import { EMBEDDING_SIZE, loadBackbone, toBatch, type Backbone } from '../../src/main/model/network/backbone';
+import { fileSystemHandler } from '../../src/main/model/network/fs-io-handler';
+import { imageToInput } from '../../src/main/model/network/preprocess';
+import { BACKEND_ENV, initBackend } from '../../src/main/model/network/tf-backend';
 import { KNOWN_ANSWERS, TOLERANCE, classifyImages } from '../../tools/convert-tflite/known-answers';
 
 /**

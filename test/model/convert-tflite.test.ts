@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/main/model/tf-backend';
+import { initBackend } from '../../src/main/model/network/tf-backend';
 import { decodeBmp } from '../../tools/convert-tflite/bmp';
 import { convertTflite, type ConvertInput } from '../../tools/convert-tflite/convert';
 import { bmpToPng } from '../../tools/convert-tflite/known-answers';

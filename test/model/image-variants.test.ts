@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imageVariant, variantToInput, type ImageVariant } from '../../src/main/model/deep/image-variants';
-import { imageToInput, INPUT_SIZE } from '../../src/main/model/preprocess';
+import {
+  imageVariant,
+  variantToInput,
+  type ImageVariant,
+} from '../../src/main/model/training/image-variants';
+import { imageToInput, INPUT_SIZE } from '../../src/main/model/network/preprocess';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 
 const photograph = (): Buffer => {

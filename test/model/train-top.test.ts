@@ -1,22 +1,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { arraySource, type ActivationSource } from '../../src/main/model/deep/activation-source';
+import { arraySource, type ActivationSource } from '../../src/main/model/training/activation-source';
 import {
   asHeadParams,
   scoreTop,
   trainTop,
   type TopTrainingOptions,
-} from '../../src/main/model/deep/train-top';
+} from '../../src/main/model/training/train-top';
 import {
   describeTop,
   topWeightsFromModel,
   TrainableTop,
   type TopDescription,
-} from '../../src/main/model/deep/trainable-top';
-import { predict } from '../../src/main/model/head';
-import { rocAuc } from '../../src/main/model/metrics';
-import { createRandom } from '../../src/main/model/random';
-import { initBackend } from '../../src/main/model/tf-backend';
+} from '../../src/main/model/network/trainable-top';
+import { predict } from '../../src/main/model/training/head';
+import { rocAuc } from '../../src/main/model/training/metrics';
+import { createRandom } from '../../src/main/model/training/random';
+import { initBackend } from '../../src/main/model/network/tf-backend';
 import { seedWeights } from '../helpers/seeded-weights';
 
 /**

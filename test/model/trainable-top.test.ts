@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DIHEDRAL_COUNT, dihedral } from '../../src/main/model/deep/dihedral';
-import { describeTop, topWeightsFromModel, TrainableTop } from '../../src/main/model/deep/trainable-top';
-import { createRandom } from '../../src/main/model/random';
-import { initBackend } from '../../src/main/model/tf-backend';
+import { DIHEDRAL_COUNT, dihedral } from '../../src/main/model/network/dihedral';
+import { describeTop, topWeightsFromModel, TrainableTop } from '../../src/main/model/network/trainable-top';
+import { createRandom } from '../../src/main/model/training/random';
+import { initBackend } from '../../src/main/model/network/tf-backend';
 import { seedWeights } from '../helpers/seeded-weights';
 
 /**

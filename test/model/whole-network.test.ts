@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBackbone, toBatch, type Backbone } from '../../src/main/model/backbone';
-import { activationsOf } from '../../src/main/model/deep/activations';
-import { topManifest } from '../../src/main/model/deep/top-file';
-import { arraySource } from '../../src/main/model/deep/activation-source';
+import { loadBackbone, toBatch, type Backbone } from '../../src/main/model/network/backbone';
+import { activationsOf } from '../../src/main/model/network/activations';
+import { topManifest } from '../../src/main/model/network/top-file';
+import { arraySource } from '../../src/main/model/training/activation-source';
 import {
   DEEP_RECIPE,
   deepRecipeFor,
@@ -13,10 +13,10 @@ import {
   RETRAIN_EPOCHS,
   trainTop,
   WHOLE_NETWORK_CUT,
-} from '../../src/main/model/deep/train-top';
-import { TrainableTop } from '../../src/main/model/deep/trainable-top';
-import { imageToInput } from '../../src/main/model/preprocess';
-import { initBackend } from '../../src/main/model/tf-backend';
+} from '../../src/main/model/training/train-top';
+import { TrainableTop } from '../../src/main/model/network/trainable-top';
+import { imageToInput } from '../../src/main/model/network/preprocess';
+import { initBackend } from '../../src/main/model/network/tf-backend';
 import { resourcePaths } from '../../src/main/resources';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 

@@ -5,7 +5,7 @@ import {
   dihedral,
   dihedralTensor,
   inverseDihedral,
-} from '../../src/main/model/deep/dihedral';
+} from '../../src/main/model/network/dihedral';
 
 /** The heatmap of a model that averages flips and turns turns each map back with these inverses. */
 describe('inverseDihedral', () => {

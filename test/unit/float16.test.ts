@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHalf, encodeHalf, halfTable, toHalf } from '../../src/main/model/deep/float16';
+import { decodeHalf, encodeHalf, halfTable, toHalf } from '../../src/main/model/training/float16';
 
 const roundTrip = (value: number): number => halfTable()[toHalf(value)] as number;
 

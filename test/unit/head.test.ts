@@ -6,9 +6,9 @@ import {
   TrainingAbortedError,
   type LabeledEmbeddings,
   type TrainOptions,
-} from '../../src/main/model/head';
-import { confusionMatrix, logLoss, rocAuc, sensitivity } from '../../src/main/model/metrics';
-import { createRandom } from '../../src/main/model/random';
+} from '../../src/main/model/training/head';
+import { confusionMatrix, logLoss, rocAuc, sensitivity } from '../../src/main/model/training/metrics';
+import { createRandom } from '../../src/main/model/training/random';
 
 /**
  * Two Gaussian classes in d dimensions whose means differ by `separation` standard deviations along one

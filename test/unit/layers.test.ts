@@ -56,8 +56,12 @@ describe('the layer check', () => {
       'src/main/cli/program.ts': "import { App } from '../../renderer/App';\nexport const p = App;\n",
       'src/preload/extra.ts': "import { db } from '../main/library';\n",
       // Siblings on one rung, and a folder the table does not place.
-      'src/main/importer/scan.ts': "import { m } from '../model/net';\n",
-      'src/main/model/net.ts': 'export const m = 1;\n',
+      'src/main/importer/scan.ts': "import { m } from '../model/network/net';\n",
+      'src/main/model/network/net.ts': 'export const m = 1;\n',
+      // Inside the model: the network reaching up into training, and a file outside its layers.
+      'src/main/model/network/backbone.ts': "import { h } from '../training/head';\nexport const b = h;\n",
+      'src/main/model/training/head.ts': "import { m } from '../network/net';\nexport const h = m;\n",
+      'src/main/model/loose.ts': 'export const l = 1;\n',
       'src/main/gadgets/thing.ts': "import { db } from '../library';\n",
     });
     expect(summary(root)).toEqual([
@@ -66,9 +70,11 @@ describe('the layer check', () => {
       'src/main/gadgets/thing.ts: : src/main/gadgets is in no layer of MAIN_LAYERS (tools/check-layers.ts)',
       'src/main/imaging/thumbs.ts: ../jobs/job-runner: layers of src/main',
       'src/main/imaging/thumbs.ts: electron/main: electron',
-      'src/main/importer/scan.ts: ../model/net: layers of src/main',
+      'src/main/importer/scan.ts: ../model/network/net: layers of src/main',
       'src/main/library/audit.ts: ../cli/program: layers of src/main',
       'src/main/library/labels.ts: ../services/labeling: layers of src/main',
+      'src/main/model/loose.ts: : src/main/model/(top level) is in no layer of MODEL_LAYERS (tools/check-layers.ts)',
+      'src/main/model/network/backbone.ts: ../training/head: layers of src/main/model',
       'src/main/triage/ranking.ts: electron: electron',
       'src/preload/extra.ts: ../main/library: preload',
       'src/renderer/queue/Queue.tsx: ../../main/library: renderer',
@@ -80,21 +86,28 @@ describe('the layer check', () => {
     expect(rules).toContain(
       'layers of src/main: importer and model are siblings on rung 3 (model/importer) and may not import each other',
     );
+    expect(rules).toContain(
+      'layers of src/main/model: network may not import training, a higher layer (network < training < artifacts < process)',
+    );
   });
 
   it('reports import cycles among src/main files, but not through type-only imports', () => {
     const root = plantTree({
       ...CLEAN,
-      'src/main/model/backbone.ts': "import { d } from './deep/dihedral';\nexport const b = 1;\n",
-      'src/main/model/deep/dihedral.ts': "import { t } from './train-top';\nexport const d = 1;\n",
-      'src/main/model/deep/train-top.ts': "import { b } from '../backbone';\nexport const t = 1;\n",
+      'src/main/model/network/backbone.ts': "import { d } from './dihedral';\nexport const b = 1;\n",
+      'src/main/model/network/dihedral.ts': "import { t } from './top';\nexport const d = 1;\n",
+      'src/main/model/network/top.ts': "import { b } from './backbone';\nexport const t = 1;\n",
       'src/main/triage/a.ts': "import type { B } from './b';\nexport type A = 1;\n",
       'src/main/triage/b.ts': "import { type A } from './a';\nexport type B = 1;\n",
     });
     expect(checkLayers(root)).toEqual({
       violations: [],
       cycles: [
-        ['src/main/model/backbone.ts', 'src/main/model/deep/dihedral.ts', 'src/main/model/deep/train-top.ts'],
+        [
+          'src/main/model/network/backbone.ts',
+          'src/main/model/network/dihedral.ts',
+          'src/main/model/network/top.ts',
+        ],
       ],
     });
   });

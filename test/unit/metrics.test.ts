@@ -12,9 +12,13 @@ import {
   rocCurve,
   sensitivity,
   specificity,
-} from '../../src/main/model/metrics';
-import { createRandom } from '../../src/main/model/random';
-import { sensitivityEstimate, thresholdForSensitivity, wilsonInterval } from '../../src/main/model/threshold';
+} from '../../src/main/model/training/metrics';
+import { createRandom } from '../../src/main/model/training/random';
+import {
+  sensitivityEstimate,
+  thresholdForSensitivity,
+  wilsonInterval,
+} from '../../src/main/model/training/threshold';
 
 // Eight images, four melanomas, with ties at 0.8 (one of each class) and 0.6 (one of each class).
 const SCORES = [0.9, 0.8, 0.8, 0.7, 0.6, 0.6, 0.4, 0.3];

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readArtifactFile } from '../../src/main/model/artifact';
-import { readModelFiles, readShippedModel, shippedModelFile } from '../../src/main/model/registry';
-import { readTrainingSet, writeTrainingSet } from '../../src/main/model/training-set';
+import { readArtifactFile } from '../../src/main/model/artifacts/artifact';
+import { readModelFiles, readShippedModel, shippedModelFile } from '../../src/main/model/artifacts/registry';
+import { readTrainingSet, writeTrainingSet } from '../../src/main/model/artifacts/training-set';
 import { resourcePaths } from '../../src/main/resources';
 import { useTempDirs } from '../helpers/temp-dirs';
 

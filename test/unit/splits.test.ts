@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, type Random } from '../../src/main/model/random';
-import { groupedKFold, groupedSplit, groupKey, type SplitItem } from '../../src/main/model/splits';
+import { createRandom, type Random } from '../../src/main/model/training/random';
+import { groupedKFold, groupedSplit, groupKey, type SplitItem } from '../../src/main/model/training/splits';
 
 /** Many images per group, melanomas concentrated in a few groups, as with lesions photographed often. */
 function randomItems(random: Random, groups: number): SplitItem[] {

@@ -8,7 +8,7 @@ import {
   initBackend,
   type BackendCandidate,
   type BackendName,
-} from '../../src/main/model/tf-backend';
+} from '../../src/main/model/network/tf-backend';
 
 /** A loader that behaves as if only `present` were installed, failing the others as Node would. */
 function simulated(present: BackendName[], broken: BackendName[] = []) {

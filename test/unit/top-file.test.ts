@@ -7,8 +7,8 @@ import {
   topBytes,
   topManifest,
   toppedVersion,
-} from '../../src/main/model/deep/top-file';
-import type { TopWeight } from '../../src/main/model/deep/trainable-top';
+} from '../../src/main/model/network/top-file';
+import type { TopWeight } from '../../src/main/model/network/trainable-top';
 import { useTempDirs } from '../helpers/temp-dirs';
 
 const weights: TopWeight[] = [

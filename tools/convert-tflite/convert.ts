@@ -7,8 +7,8 @@ import {
   LABELS_FILE,
   PROVENANCE_FILE,
   type Provenance,
-} from '../../src/main/model/backbone';
-import { INPUT_SCALE, INPUT_SIZE, INPUT_ZERO_POINT } from '../../src/main/model/preprocess';
+} from '../../src/main/model/network/backbone';
+import { INPUT_SCALE, INPUT_SIZE, INPUT_ZERO_POINT } from '../../src/main/model/network/preprocess';
 import { buildGraph } from './graph';
 import { readTflite } from './tflite-model';
 import { float16Bits, type Weight, type WeightStorage } from './weights';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { EMBEDDING_LAYER } from '../../src/main/model/backbone';
-import { INPUT_SCALE, INPUT_ZERO_POINT } from '../../src/main/model/preprocess';
+import { EMBEDDING_LAYER } from '../../src/main/model/network/backbone';
+import { INPUT_SCALE, INPUT_ZERO_POINT } from '../../src/main/model/network/preprocess';
 import {
   Op,
   TensorType,

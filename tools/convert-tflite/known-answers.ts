@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
-import { toBatch, type Backbone } from '../../src/main/model/backbone';
-import { imageToInput } from '../../src/main/model/preprocess';
+import { toBatch, type Backbone } from '../../src/main/model/network/backbone';
+import { imageToInput } from '../../src/main/model/network/preprocess';
 import { decodeBmp } from './bmp';
 
 /**

@@ -11,16 +11,16 @@
  * would already know the "new" site.
  */
 import path from 'node:path';
-import { predict, trainHead, type HeadParams } from '../../src/main/model/head';
-import { rocAuc } from '../../src/main/model/metrics';
-import { createRandom, shuffle } from '../../src/main/model/random';
-import { selectRows } from '../../src/main/model/training-set';
-import { baseVersion, EMBEDDING_SIZE, readProvenance } from '../../src/main/model/backbone';
+import { predict, trainHead, type HeadParams } from '../../src/main/model/training/head';
+import { rocAuc } from '../../src/main/model/training/metrics';
+import { createRandom, shuffle } from '../../src/main/model/training/random';
+import { selectRows } from '../../src/main/model/artifacts/training-set';
+import { baseVersion, EMBEDDING_SIZE, readProvenance } from '../../src/main/model/network/backbone';
 import { cachedEmbeddings } from '../train-default/embed-cache';
-import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
+import { inValidationSet, lesionGroup } from '../../src/main/model/training/validation-set';
 import { SETTING_DEFAULTS } from '../../src/main/library/settings';
 import { resourcePaths } from '../../src/main/resources';
-import { readShippedModel } from '../../src/main/model/registry';
+import { readShippedModel } from '../../src/main/model/artifacts/registry';
 import { headTrainingRequest, type WeightedSet } from '../../src/main/triage/retrain';
 import { readHam } from '../train-default/ham10000';
 

@@ -1,16 +1,19 @@
 import path from 'node:path';
-import type { Backbone, BackboneSplit } from '../../src/main/model/backbone';
-import { openOrWriteActivationFile, type ActivationFile } from '../../src/main/model/deep/activation-file';
-import { foldStandardisation } from '../../src/main/model/head';
+import type { Backbone, BackboneSplit } from '../../src/main/model/network/backbone';
+import {
+  openOrWriteActivationFile,
+  type ActivationFile,
+} from '../../src/main/model/training/activation-file';
+import { foldStandardisation } from '../../src/main/model/training/head';
 import {
   embedThroughTop,
   type DeepRecipe,
   trainTop,
   type TopTrainingResult,
-} from '../../src/main/model/deep/train-top';
-import { TrainableTop, type TopWeight } from '../../src/main/model/deep/trainable-top';
-import { transformedSource, type ActivationSource } from '../../src/main/model/deep/activation-source';
-import { variantInput, variantSuffix } from '../../src/main/model/deep/image-variants';
+} from '../../src/main/model/training/train-top';
+import { TrainableTop, type TopWeight } from '../../src/main/model/network/trainable-top';
+import { transformedSource, type ActivationSource } from '../../src/main/model/training/activation-source';
+import { variantInput, variantSuffix } from '../../src/main/model/training/image-variants';
 import { fitHead, SEED, type Dataset } from './fit';
 
 /** Where cutActivations keeps them: a half-precision activation file (activation-file.ts), as the app's. */

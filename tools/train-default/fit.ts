@@ -1,6 +1,6 @@
-import { HEAD_DEFAULTS, predict, trainHead, type TrainResult } from '../../src/main/model/head';
-import { groupedSplit } from '../../src/main/model/splits';
-import { selectRows } from '../../src/main/model/training-set';
+import { HEAD_DEFAULTS, predict, trainHead, type TrainResult } from '../../src/main/model/training/head';
+import { groupedSplit } from '../../src/main/model/training/splits';
+import { selectRows } from '../../src/main/model/artifacts/training-set';
 
 export interface Dataset {
   values: Float32Array;

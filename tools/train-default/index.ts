@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadBackbone, type Backbone, type BackboneSplit } from '../../src/main/model/backbone';
+import { loadBackbone, type Backbone, type BackboneSplit } from '../../src/main/model/network/backbone';
 import {
   readTopWeights,
   TOP_FILE,
@@ -20,22 +20,26 @@ import {
   topManifest,
   toppedVersion,
   type TopManifest,
-} from '../../src/main/model/deep/top-file';
-import { asHeadParams, DEEP_RECIPE } from '../../src/main/model/deep/train-top';
-import { evaluate, rocAuc } from '../../src/main/model/metrics';
-import { predict, type HeadParams } from '../../src/main/model/head';
-import { groupedKFold } from '../../src/main/model/splits';
-import { thresholdForSensitivity } from '../../src/main/model/threshold';
-import { initBackend } from '../../src/main/model/tf-backend';
+} from '../../src/main/model/network/top-file';
+import { asHeadParams, DEEP_RECIPE } from '../../src/main/model/training/train-top';
+import { evaluate, rocAuc } from '../../src/main/model/training/metrics';
+import { predict, type HeadParams } from '../../src/main/model/training/head';
+import { groupedKFold } from '../../src/main/model/training/splits';
+import { thresholdForSensitivity } from '../../src/main/model/training/threshold';
+import { initBackend } from '../../src/main/model/network/tf-backend';
 import { ModelProcess } from '../../src/main/model/process/host';
-import type { ModelArtifact } from '../../src/main/model/registry';
-import { shippedModelFile } from '../../src/main/model/registry';
-import { copyTrainingImages, selectRows, writeTrainingSet } from '../../src/main/model/training-set';
+import type { ModelArtifact } from '../../src/main/model/artifacts/registry';
+import { shippedModelFile } from '../../src/main/model/artifacts/registry';
+import {
+  copyTrainingImages,
+  selectRows,
+  writeTrainingSet,
+} from '../../src/main/model/artifacts/training-set';
 import { resourcePaths } from '../../src/main/resources';
-import { inValidationSet, lesionGroup } from '../../src/main/model/validation-set';
+import { inValidationSet, lesionGroup } from '../../src/main/model/training/validation-set';
 import { activationCacheFile, cutActivations, embedAveraged, fitDeep } from './deep';
-import type { TopTrainingResult } from '../../src/main/model/deep/train-top';
-import type { ActivationSource } from '../../src/main/model/deep/activation-source';
+import type { TopTrainingResult } from '../../src/main/model/training/train-top';
+import type { ActivationSource } from '../../src/main/model/training/activation-source';
 import { embedFiles } from './embed-cache';
 import { earlyStoppingSplit, fitHead, scoreRows, SEED, type Dataset } from './fit';
 import { readHam } from './ham10000';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelArtifact } from '../../src/main/model/registry';
-import type { OperatingThreshold } from '../../src/main/model/threshold';
-import { DEEP_RECIPE } from '../../src/main/model/deep/train-top';
+import type { ModelArtifact } from '../../src/main/model/artifacts/registry';
+import type { OperatingThreshold } from '../../src/main/model/training/threshold';
+import { DEEP_RECIPE } from '../../src/main/model/training/train-top';
 
 export interface FoldResult {
   fold: number;
@@ -117,7 +117,7 @@ ${foldTable(folds)}
 Test-time augmentation, measured on the same folds: the embedding averaged over flips and turns of the
 activations at the cut (the top runs once per transform, the rest of the network once). ${
     artifact.top?.testTransforms
-      ? `The shipped model averages transforms ${artifact.top.testTransforms.join(', ')} (see src/main/model/deep/dihedral.ts).`
+      ? `The shipped model averages transforms ${artifact.top.testTransforms.join(', ')} (see src/main/model/network/dihedral.ts).`
       : 'The shipped model uses none: the gain is too small for the extra time per image.'
   } Mean ± SD over the folds:
 

@@ -1,6 +1,6 @@
 import type { LibraryInfo } from '../../api/contract';
 import { openLibrary, type Library, type OpenOptions } from '../library';
-import { ensureShippedDefault } from '../model/registry';
+import { ensureShippedDefault } from '../model/artifacts/registry';
 import type { ServiceContext } from './context';
 import { ExportService } from './exports';
 import { ImportService } from './imports';

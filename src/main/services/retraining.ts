@@ -1,5 +1,5 @@
 import type { RetrainDepth } from '../../api/settings';
-import { inSteps } from '../model/deep/top-job';
+import { inSteps } from '../model/training/deep-job';
 import { retrainDeep } from '../triage/deep-retrain';
 import { withModelProcess } from '../triage/model-session';
 import { retrainHead, type RetrainPhase, type RetrainReport } from '../triage/retrain';

@@ -2,24 +2,29 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Library } from '../library';
-import { baseVersion, readProvenance } from '../model/backbone';
-import { foldStandardisation } from '../model/head';
-import type { ActivationCacheRequest, TopJobProgress } from '../model/deep/top-job';
-import { toppedVersion } from '../model/deep/top-file';
-import { variantSuffix } from '../model/deep/image-variants';
+import { baseVersion, readProvenance } from '../model/network/backbone';
+import { foldStandardisation } from '../model/training/head';
+import type { ActivationCacheRequest, DeepJobProgress } from '../model/training/deep-job';
+import { toppedVersion } from '../model/network/top-file';
+import { variantSuffix } from '../model/training/image-variants';
 import {
   asHeadParams,
   deepRecipeFor,
   WHOLE_NETWORK_CUT,
   type DeepRecipe,
-  type TopEpoch,
-} from '../model/deep/train-top';
+  type DeepEpoch,
+} from '../model/training/train-top';
 import type { ModelProcess } from '../model/process/host';
 import { ModelProcessPool } from '../model/process/pool';
-import { activeModel, ensureShippedDefault, ownTrainingSetDir, readShippedModel } from '../model/registry';
-import { groupKey } from '../model/splits';
-import { readTrainingSet, trainingImagePath, writeTrainingSet } from '../model/training-set';
-import { inValidationSet } from '../model/validation-set';
+import {
+  activeModel,
+  ensureShippedDefault,
+  ownTrainingSetDir,
+  readShippedModel,
+} from '../model/artifacts/registry';
+import { groupKey } from '../model/training/splits';
+import { readTrainingSet, trainingImagePath, writeTrainingSet } from '../model/artifacts/training-set';
+import { inValidationSet } from '../model/training/validation-set';
 import type { ResourcePaths } from '../resources';
 import { modelProcessConfig } from './model-session';
 import { embedMissing, storedPath } from './ranking';
@@ -39,8 +44,8 @@ const STAGE_PREFIX = 'deep-run-';
 export interface DeepRetrainOptions extends Omit<RetrainOptions, 'onEpoch'> {
   /** Where the second activations process and the promotion's embedder come from; a pool of its own if absent. */
   models?: ModelProcessPool;
-  onEpoch?: (point: TopEpoch) => void;
-  onProgress?: (progress: TopJobProgress) => void;
+  onEpoch?: (point: DeepEpoch) => void;
+  onProgress?: (progress: DeepJobProgress) => void;
   /** Changes to the backend's recipe (deepRecipeFor); the tests shorten it, the product uses it as it is. */
   recipe?: Partial<DeepRecipe>;
 }
@@ -227,7 +232,7 @@ async function cacheOnTwoProcesses(
   modelProcess: ModelProcess,
   pool: ModelProcessPool,
   requests: readonly ActivationCacheRequest[],
-  handlers: { signal?: AbortSignal; onProgress?: (progress: TopJobProgress) => void },
+  handlers: { signal?: AbortSignal; onProgress?: (progress: DeepJobProgress) => void },
 ): Promise<void> {
   const total = requests.reduce((sum, r) => sum + r.files.length, 0);
   const done = new Map<ActivationCacheRequest, number>();

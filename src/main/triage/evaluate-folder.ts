@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { pickColumn, readCsv, readYesNo, CsvError } from '../importer/csv';
-import { predict } from '../model/head';
-import { evaluate, type Evaluation } from '../model/metrics';
+import { predict } from '../model/training/head';
+import { evaluate, type Evaluation } from '../model/training/metrics';
 import type { ModelProcess } from '../model/process/host';
-import type { ModelArtifact } from '../model/registry';
+import type { ModelArtifact } from '../model/artifacts/registry';
 
 export interface FolderEvaluation extends Evaluation {
   model: string;

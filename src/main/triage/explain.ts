@@ -1,5 +1,5 @@
 import { LibraryError, type Library } from '../library';
-import { foldStandardisation } from '../model/head';
+import { foldStandardisation } from '../model/training/head';
 import type { ModelProcess } from '../model/process/host';
 import type { ModelLocation } from './model-session';
 

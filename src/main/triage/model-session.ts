@@ -2,7 +2,13 @@ import type { Library } from '../library';
 import type { ModelProcess } from '../model/process/host';
 import { ModelProcessPool } from '../model/process/pool';
 import type { ModelProcessConfig } from '../model/process/protocol';
-import { modelDir, readModelFiles, readShippedModel, topConfig, type ModelArtifact } from '../model/registry';
+import {
+  modelDir,
+  readModelFiles,
+  readShippedModel,
+  topConfig,
+  type ModelArtifact,
+} from '../model/artifacts/registry';
 import { resourcePaths, type ResourcePaths } from '../resources';
 import { rankLibrary, type RankProgress, type RankReport } from './ranking';
 
@@ -34,7 +40,7 @@ export function modelProcessConfig(
   backend: string,
   model: ModelLocation,
 ): ModelProcessConfig {
-  return { backboneDir: resources.backboneDir, backend, top: topConfig(model.artifact, model.dir) };
+  return { backboneDir: resources.backboneDir, backend, fineTunedTop: topConfig(model.artifact, model.dir) };
 }
 
 /**

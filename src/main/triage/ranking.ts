@@ -1,8 +1,8 @@
 import type { Library } from '../library';
-import { predict } from '../model/head';
+import { predict } from '../model/training/head';
 import type { ModelProcess } from '../model/process/host';
 import type { BackendReport } from '../model/process/protocol';
-import { activeModel, ensureShippedDefault, type ModelArtifact } from '../model/registry';
+import { activeModel, ensureShippedDefault, type ModelArtifact } from '../model/artifacts/registry';
 import type { ModelRecord } from '../library/models';
 
 export interface RankProgress {

@@ -1,8 +1,8 @@
 import type { Library } from '../library';
 import type { ModelRecord } from '../library/models';
-import { predict, type CurvePoint, type HeadParams } from '../model/head';
-import type { TopManifest } from '../model/deep/top-file';
-import { evaluate, rocAuc, type Evaluation } from '../model/metrics';
+import { predict, type CurvePoint, type HeadParams } from '../model/training/head';
+import type { TopManifest } from '../model/network/top-file';
+import { evaluate, rocAuc, type Evaluation } from '../model/training/metrics';
 import type { ModelProcess } from '../model/process/host';
 import type { HeadTrainingRequest } from '../model/process/protocol';
 import {
@@ -14,11 +14,15 @@ import {
   registerModel,
   trainingSetDirOf,
   type ModelArtifact,
-} from '../model/registry';
-import { groupKey } from '../model/splits';
-import { sensitivityEstimate, thresholdForSensitivity, type SensitivityEstimate } from '../model/threshold';
-import { readTrainingSet, selectRows, type TrainingSet } from '../model/training-set';
-import { inValidationSet } from '../model/validation-set';
+} from '../model/artifacts/registry';
+import { groupKey } from '../model/training/splits';
+import {
+  sensitivityEstimate,
+  thresholdForSensitivity,
+  type SensitivityEstimate,
+} from '../model/training/threshold';
+import { readTrainingSet, selectRows, type TrainingSet } from '../model/artifacts/training-set';
+import { inValidationSet } from '../model/training/validation-set';
 import type { ResourcePaths } from '../resources';
 import type { ModelLocation } from './model-session';
 import { embedMissing, rescore } from './ranking';

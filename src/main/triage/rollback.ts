@@ -1,5 +1,5 @@
 import type { Library } from '../library';
-import { activeModel } from '../model/registry';
+import { activeModel } from '../model/artifacts/registry';
 import type { ModelProcessPool } from '../model/process/pool';
 import type { ResourcePaths } from '../resources';
 import { rankCurrent } from './model-session';

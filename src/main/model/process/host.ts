@@ -1,15 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CurvePoint, TrainResult } from '../head';
-import type { ActivationMap, LinearHead } from '../class-activation';
+import type { CurvePoint, TrainResult } from '../training/head';
+import type { ActivationMap, LinearHead } from '../network/class-activation';
 import type {
   ActivationCacheRequest,
-  TopJobProgress,
+  DeepJobProgress,
   TopTrainingOutcome,
   TopTrainingRequest,
-} from '../deep/top-job';
-import type { TopEpoch } from '../deep/train-top';
+} from '../training/deep-job';
+import type { DeepEpoch } from '../training/train-top';
 import type {
   BackendReport,
   HeadTrainingRequest,
@@ -129,13 +129,13 @@ export class ModelProcess {
   /** Writes the activations at a cut of image files to a half-precision file (kept if already whole). */
   async cacheActivations(
     request: ActivationCacheRequest,
-    handlers: { onProgress?: (progress: TopJobProgress) => void; signal?: AbortSignal } = {},
+    handlers: { onProgress?: (progress: DeepJobProgress) => void; signal?: AbortSignal } = {},
   ): Promise<void> {
     await this.backend();
     await this.request<void>(
       { kind: 'cache-activations', request },
       (message, done) => {
-        if (message.kind === 'top-progress') handlers.onProgress?.(message.progress);
+        if (message.kind === 'deep-progress') handlers.onProgress?.(message.progress);
         else if (message.kind === 'done') done(undefined);
       },
       handlers.signal,
@@ -146,8 +146,8 @@ export class ModelProcess {
   async trainTop(
     request: TopTrainingRequest,
     handlers: {
-      onEpoch?: (point: TopEpoch) => void;
-      onProgress?: (progress: TopJobProgress) => void;
+      onEpoch?: (point: DeepEpoch) => void;
+      onProgress?: (progress: DeepJobProgress) => void;
       signal?: AbortSignal;
     } = {},
   ): Promise<TopTrainingOutcome> {
@@ -155,9 +155,9 @@ export class ModelProcess {
     return this.request<TopTrainingOutcome>(
       { kind: 'train-top', request },
       (message, done) => {
-        if (message.kind === 'top-epoch') handlers.onEpoch?.(message.point);
-        else if (message.kind === 'top-progress') handlers.onProgress?.(message.progress);
-        else if (message.kind === 'top-trained') done(message.outcome);
+        if (message.kind === 'deep-epoch') handlers.onEpoch?.(message.point);
+        else if (message.kind === 'deep-progress') handlers.onProgress?.(message.progress);
+        else if (message.kind === 'deep-trained') done(message.outcome);
       },
       handlers.signal,
     );

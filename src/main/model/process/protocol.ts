@@ -3,16 +3,16 @@
  * travel by structured clone (child_process 'advanced' serialization, or Electron's utilityProcess),
  * so typed arrays cross as they are.
  */
-import type { TrainOptions, TrainResult, CurvePoint } from '../head';
-import type { TopManifest } from '../deep/top-file';
-import type { ActivationMap, LinearHead } from '../class-activation';
+import type { TrainOptions, TrainResult, CurvePoint } from '../training/head';
+import type { TopLocation } from '../network/top-file';
+import type { ActivationMap, LinearHead } from '../network/class-activation';
 import type {
   ActivationCacheRequest,
-  TopJobProgress,
+  DeepJobProgress,
   TopTrainingOutcome,
   TopTrainingRequest,
-} from '../deep/top-job';
-import type { TopEpoch } from '../deep/train-top';
+} from '../training/deep-job';
+import type { DeepEpoch } from '../training/train-top';
 
 /** What the model process is set up with: where the backbone is and which backend to prefer. */
 export interface ModelProcessConfig {
@@ -20,7 +20,7 @@ export interface ModelProcessConfig {
   /** 'auto' or a backend name; the environment variable TRIAGE_BACKEND overrides it. */
   backend: string;
   /** A deep-retrained model's fine-tuned top (its folder and manifest), used in place of the shipped one. */
-  top?: { dir: string; manifest: TopManifest };
+  fineTunedTop?: TopLocation;
 }
 
 export interface BackendReport {
@@ -50,8 +50,8 @@ export type ModelMessage =
   | { kind: 'epoch'; requestId: number; point: CurvePoint }
   | { kind: 'trained'; requestId: number; result: TrainResult }
   | { kind: 'explained'; requestId: number; imageId: number; map: ActivationMap }
-  | { kind: 'top-epoch'; requestId: number; point: TopEpoch }
-  | { kind: 'top-progress'; requestId: number; progress: TopJobProgress }
-  | { kind: 'top-trained'; requestId: number; outcome: TopTrainingOutcome }
+  | { kind: 'deep-epoch'; requestId: number; point: DeepEpoch }
+  | { kind: 'deep-progress'; requestId: number; progress: DeepJobProgress }
+  | { kind: 'deep-trained'; requestId: number; outcome: TopTrainingOutcome }
   | { kind: 'done'; requestId: number }
   | { kind: 'error'; requestId: number; message: string; cancelled: boolean };

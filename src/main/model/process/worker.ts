@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { loadBackbone, type Backbone } from '../backbone';
-import { readTopWeights } from '../deep/top-file';
-import { cacheActivations, trainTopJob, type TopJobProgress } from '../deep/top-job';
-import { imageToInput } from '../preprocess';
-import { initBackend } from '../tf-backend';
-import { trainHeadAsync, TrainingAbortedError } from '../head';
-import { classActivationMap, type ActivationMap, type LinearHead } from '../class-activation';
+import { loadBackbone, type Backbone } from '../network/backbone';
+import { readTopWeights } from '../network/top-file';
+import { cacheActivations, trainTopJob, type DeepJobProgress } from '../training/deep-job';
+import { imageToInput } from '../network/preprocess';
+import { initBackend } from '../network/tf-backend';
+import { trainHeadAsync, TrainingAbortedError } from '../training/head';
+import { classActivationMap, type ActivationMap, type LinearHead } from '../network/class-activation';
 import type { BackendReport, ModelMessage, ModelRequest } from './protocol';
 import { parentChannel } from './channel';
 
@@ -52,7 +52,7 @@ async function handle(
     case 'init': {
       if (!report) {
         const chosen = await initBackend(request.config.backend);
-        const { top } = request.config;
+        const { fineTunedTop: top } = request.config;
         backbone = await loadBackbone(
           request.config.backboneDir,
           top && { manifest: top.manifest, weights: readTopWeights(top.dir, top.manifest) },
@@ -85,10 +85,10 @@ async function handle(
         initialised(),
         request.request,
         signal,
-        (point) => post({ kind: 'top-epoch', requestId: request.requestId, point }),
+        (point) => post({ kind: 'deep-epoch', requestId: request.requestId, point }),
         progressOf(request.requestId),
       );
-      post({ kind: 'top-trained', requestId: request.requestId, outcome });
+      post({ kind: 'deep-trained', requestId: request.requestId, outcome });
       return;
     }
     case 'explain': {
@@ -104,8 +104,8 @@ function initialised(): Backbone {
   return backbone;
 }
 
-function progressOf(requestId: number): (progress: TopJobProgress) => void {
-  return (progress) => post({ kind: 'top-progress', requestId, progress });
+function progressOf(requestId: number): (progress: DeepJobProgress) => void {
+  return (progress) => post({ kind: 'deep-progress', requestId, progress });
 }
 
 async function explain(image: { imageId: number; path: string }, head: LinearHead): Promise<ActivationMap> {

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { InputOf } from './activations';
-import { INPUT_SIZE, rgbToInput } from '../preprocess';
-import { createRandom } from '../random';
+import type { InputOf } from '../network/activations';
+import { INPUT_SIZE, rgbToInput } from '../network/preprocess';
+import { createRandom } from './random';
 
 /**
  * Augmented copies of a photograph for deep retraining on cached activations: a small change of scale

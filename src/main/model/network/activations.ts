@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { toBatch, type BackboneSplit } from '../backbone';
-import { imageToInput } from '../preprocess';
+import { toBatch, type BackboneSplit } from './backbone';
+import { imageToInput } from './preprocess';
 
 const BATCH = 16;
 

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { logLoss, rocAuc } from '../metrics';
-import { createRandom, permutation } from '../random';
-import { TrainingAbortedError, type HeadParams } from '../head';
-import type { LinearHead } from '../linear-head';
-import { BACKEND_CANDIDATES } from '../tf-backend';
+import { logLoss, rocAuc } from './metrics';
+import { createRandom, permutation } from './random';
+import { TrainingAbortedError, type HeadParams } from './head';
+import type { LinearHead } from '../network/linear-head';
+import { BACKEND_CANDIDATES } from '../network/tf-backend';
 import type { ActivationSource } from './activation-source';
-import { DIHEDRAL_COUNT, dihedral } from './dihedral';
-import { TrainableTop, variableOf, type TopDescription, type TopWeight } from './trainable-top';
+import { DIHEDRAL_COUNT, dihedral } from '../network/dihedral';
+import { TrainableTop, variableOf, type TopDescription, type TopWeight } from '../network/trainable-top';
 
 /**
  * Fine-tunes the top of the backbone together with a logistic head, on activations cached at the cut:
@@ -14,14 +14,14 @@ import { TrainableTop, variableOf, type TopDescription, type TopWeight } from '.
  *
  * "Top" names several things in src/main/model, each given one name in ../README.md. Here it is the
  * top itself: the layers after the cut up to the global-average pool, described by a TopDescription
- * (`top`), weighted by TopWeights and trained as a TrainableTop. A TopEpoch is a deep-retraining epoch,
+ * (`top`), weighted by TopWeights and trained as a TrainableTop. A DeepEpoch is a deep-retraining epoch,
  * one point of its learning curve.
  */
 
 export type { LinearHead };
 
 /** A deep-retraining epoch: one point of the learning curve of the top and the head trained together. */
-export interface TopEpoch {
+export interface DeepEpoch {
   epoch: number;
   trainLoss: number;
   validationLoss: number;
@@ -47,7 +47,7 @@ export interface TopTrainingOptions extends Omit<DeepRecipe, 'cut' | 'imageVaria
   validation: readonly number[];
   seed: number;
   signal?: AbortSignal;
-  onEpoch?: (epoch: TopEpoch) => void;
+  onEpoch?: (epoch: DeepEpoch) => void;
   onBatch?: (done: number, total: number) => void;
 }
 
@@ -56,7 +56,7 @@ export interface TopTrainingResult {
   weights: TopWeight[];
   head: LinearHead;
   bestEpoch: number;
-  curve: TopEpoch[];
+  curve: DeepEpoch[];
   /** The validation rows' probabilities at the best epoch, as early stopping scored them. */
   validationScores: Float32Array;
 }
@@ -133,7 +133,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
   const random = createRandom(o.seed);
   const batchData = new Float32Array(o.batchSize * mapSize);
   const rawMap = new Float32Array(mapSize);
-  const curve: TopEpoch[] = [];
+  const curve: DeepEpoch[] = [];
   const sources = [o.source, ...(o.variants ?? [])];
   let best:
     { auc: number; epoch: number; weights: TopWeight[]; head: LinearHead; scores: Float32Array } | undefined;
@@ -196,7 +196,7 @@ export async function trainTop(o: TopTrainingOptions): Promise<TopTrainingResult
       }
       const validation = scoreTop(trainable, readHead(headW, headB), o.source, o.validation, o.batchSize);
       const validationLabels = Float32Array.from(o.validation, (r) => o.labels[r] as number);
-      const point: TopEpoch = {
+      const point: DeepEpoch = {
         epoch,
         trainLoss: lossSum / weightSum,
         validationLoss: logLoss(validation, validationLabels),

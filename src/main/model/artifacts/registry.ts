@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Library } from '../library';
-import type { ModelRecord } from '../library/models';
+import type { Library } from '../../library/index';
+import type { ModelRecord } from '../../library/models';
 import { readArtifactFile, type ModelArtifact } from './artifact';
-import { LibraryError } from '../library/errors';
-import { readTopWeights, topBytes } from './deep/top-file';
-import type { ModelProcessConfig } from './process/protocol';
-import type { ResourcePaths } from '../resources';
+import { LibraryError } from '../../library/errors';
+import { readTopWeights, topBytes, type TopLocation } from '../network/top-file';
+import type { ResourcePaths } from '../../resources';
 
 export type { ModelArtifact } from './artifact';
 
@@ -141,7 +140,7 @@ export function modelDir(dataDir: string, record: Pick<ModelRecord, 'artifactPat
 }
 
 /** What the model process needs to compute a model's embeddings: its fine-tuned top, if any. */
-export function topConfig(artifact: ModelArtifact, dir: string): ModelProcessConfig['top'] {
+export function topConfig(artifact: ModelArtifact, dir: string): TopLocation | undefined {
   return artifact.top && { dir, manifest: artifact.top };
 }
 

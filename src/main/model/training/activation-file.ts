@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BackboneSplit } from '../backbone';
-import { forEachActivationBatch, type InputOf } from './activations';
+import type { BackboneSplit } from '../network/backbone';
+import { forEachActivationBatch, type InputOf } from '../network/activations';
 import { decodeHalf, encodeHalf } from './float16';
 import type { ActivationSource } from './activation-source';
 

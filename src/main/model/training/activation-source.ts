@@ -1,4 +1,4 @@
-import { dihedral } from './dihedral';
+import { dihedral } from '../network/dihedral';
 
 /**
  * Where deep retraining's rows come from: activations at the cut, one [H, W, C] map per row, read in

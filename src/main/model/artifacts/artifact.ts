@@ -1,7 +1,7 @@
 import { readJsonFile } from './json-file';
 import { z } from 'zod';
-import { EvaluationSchema } from '../../api/contract';
-import { topManifestSchema } from './deep/top-file';
+import { EvaluationSchema } from '../../../api/contract';
+import { topManifestSchema } from '../network/top-file';
 
 /**
  * A model's `model.json`, as a schema: every model file read from disk (the shipped default, a library's

@@ -25,6 +25,12 @@ export const topManifestSchema = z.object({
 });
 export type TopManifest = z.infer<typeof topManifestSchema>;
 
+/** Where a fine-tuned top is: the folder of its top file, and its manifest. */
+export interface TopLocation {
+  dir: string;
+  manifest: TopManifest;
+}
+
 export const TOP_FILE = 'top.bin';
 
 export function topBytes(weights: readonly TopWeight[]): Buffer {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { fileSystemHandler } from './fs-io-handler';
-import { dihedralTensor, inverseDihedral } from './deep/dihedral';
+import { dihedralTensor, inverseDihedral } from './dihedral';
 import { fusedForward } from './fused-forward';
-import { toppedVersion, type TopManifest } from './deep/top-file';
-import { describeTop, topWeightsFromModel, type TopDescription, type TopWeight } from './deep/trainable-top';
+import { toppedVersion, type TopManifest } from './top-file';
+import { describeTop, topWeightsFromModel, type TopDescription, type TopWeight } from './trainable-top';
 import { INPUT_SIZE } from './preprocess';
 
 /** The converter names the global-average-pool layer this, so the embedding is found by name. */

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { BACKEND_NAMES, type BackendName } from '../../api/settings';
+import { BACKEND_NAMES, type BackendName } from '../../../api/settings';
 
 /**
  * Picks the TensorFlow.js backend at run time, fastest first. The native bindings are optional

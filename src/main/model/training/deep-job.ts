@@ -5,19 +5,19 @@
  * out, so the requests cross the process boundary as they are.
  */
 import fs from 'node:fs';
-import type { Backbone } from '../backbone';
+import type { Backbone } from '../network/backbone';
 import { openActivationFile, openOrWriteActivationFile, type ActivationFile } from './activation-file';
 import type { ActivationSource } from './activation-source';
-import { topBytes, topManifest, TOP_FILE, type TopManifest } from './top-file';
+import { topBytes, topManifest, TOP_FILE, type TopManifest } from '../network/top-file';
 import {
   embedThroughTop,
   scoreTop,
   trainTop,
   type DeepRecipe,
   type LinearHead,
-  type TopEpoch,
+  type DeepEpoch,
 } from './train-top';
-import { TrainableTop } from './trainable-top';
+import { TrainableTop } from '../network/trainable-top';
 import { variantInput } from './image-variants';
 import path from 'node:path';
 
@@ -58,7 +58,7 @@ export interface TopTrainingOutcome {
   top: TopManifest;
   head: LinearHead;
   bestEpoch: number;
-  curve: TopEpoch[];
+  curve: DeepEpoch[];
   /** Validation rows scored by the trained top and head, and by the parent's. */
   validationScores: Float32Array;
   parentValidationScores: Float32Array;
@@ -66,7 +66,11 @@ export interface TopTrainingOutcome {
 }
 
 /** The deep-retraining job's progress, in whichever of its phases it is (not only the top's training). */
-export type TopJobProgress = { phase: 'activations' | 'training' | 'embedding'; done: number; total: number };
+export type DeepJobProgress = {
+  phase: 'activations' | 'training' | 'embedding';
+  done: number;
+  total: number;
+};
 
 /**
  * Passes on a phase's progress only when it moves by a `steps`-th of its total (and a new phase at
@@ -74,8 +78,8 @@ export type TopJobProgress = { phase: 'activations' | 'training' | 'embedding'; 
  */
 export function inSteps(
   steps: number,
-  report: (progress: TopJobProgress) => void,
-): (progress: TopJobProgress) => void {
+  report: (progress: DeepJobProgress) => void,
+): (progress: DeepJobProgress) => void {
   let last = { phase: '', step: -1 };
   return (progress) => {
     const step = progress.total > 0 ? Math.floor((steps * progress.done) / progress.total) : 0;
@@ -89,7 +93,7 @@ export async function cacheActivations(
   backbone: Backbone,
   request: ActivationCacheRequest,
   signal: AbortSignal,
-  onProgress: (progress: TopJobProgress) => void,
+  onProgress: (progress: DeepJobProgress) => void,
 ): Promise<void> {
   const split = backbone.splitAt(request.cut);
   const total = request.files.length;
@@ -108,8 +112,8 @@ export async function trainTopJob(
   backbone: Backbone,
   request: TopTrainingRequest,
   signal: AbortSignal,
-  onEpoch: (point: TopEpoch) => void,
-  onProgress: (progress: TopJobProgress) => void,
+  onEpoch: (point: DeepEpoch) => void,
+  onProgress: (progress: DeepJobProgress) => void,
 ): Promise<TopTrainingOutcome> {
   const split = backbone.splitAt(request.recipe.cut);
   const opened: ActivationFile[] = [];
