@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src/api/jobs';
@@ -8,19 +7,8 @@ import { openLibrary } from '../../src/main/library';
 import { ModelProcessPool } from '../../src/main/model/process/pool';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { servicesFor } from '../helpers/services';
+import { modelWorkers } from '../helpers/model-workers';
 import { HAM_FIXTURES, useTempDirs } from '../helpers/temp-dirs';
-
-/** This process's model workers (forked children running worker.ts). */
-function modelWorkers(): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'process/worker'], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
 
 async function finished(events: JobEvent[], id: number): Promise<Extract<JobEvent, { type: 'finished' }>> {
   for (;;) {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { ModelProcessPool } from '../../src/main/model/process/pool';
 import type { ModelProcessConfig } from '../../src/main/model/process/protocol';
 import { resourcePaths } from '../../src/main/resources';
 import { currentModel, modelProcessConfig } from '../../src/main/triage/model-session';
+import { modelWorkers } from '../helpers/model-workers';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 
 /**
@@ -104,7 +104,7 @@ describe('the model process pool', () => {
         onEmbedded: () => undefined,
         onImageError: () => undefined,
       });
-      process.kill(workerPids().at(-1) ?? 0, 'SIGKILL');
+      process.kill(modelWorkers().at(-1) ?? 0, 'SIGKILL');
       return pending;
     });
     await expect(crashed).rejects.toThrow('the model process stopped (killed by SIGKILL)');
@@ -123,15 +123,3 @@ describe('the model process pool', () => {
     expect(() => pool.tryAcquire(wasm)).toThrow('the model process pool is closed');
   }, 60_000);
 });
-
-/** This process's model workers, oldest first. */
-function workerPids(): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'process/worker'], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
