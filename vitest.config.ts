@@ -6,5 +6,6 @@ export default defineConfig({
     testTimeout: 60_000,
     // better-sqlite3 is a native addon; forked processes load it more reliably than worker threads.
     pool: 'forks',
+    setupFiles: ['test/setup.ts'],
   },
 });

@@ -1,19 +1,23 @@
-import { afterAll } from 'vitest';
 import type { Library } from '../../src/main/library';
 import { ModelProcessPool } from '../../src/main/model/process/pool';
 import { resourcePaths } from '../../src/main/resources';
 import { createServices, type Services } from '../../src/main/services';
 
-/** One test file's model processes, as one app has one pool; stopped when the file's tests end. */
+/**
+ * One test file's model processes, as one app has one pool. Stopped after each file's tests by
+ * test/setup.ts; this module stays free of vitest, since bench:queue serves the app through the e2e
+ * harness outside it.
+ */
 let shared: ModelProcessPool | undefined;
-afterAll(() => {
-  shared?.close();
-  shared = undefined;
-});
 
 export function testModelPool(): ModelProcessPool {
   shared ??= new ModelProcessPool();
   return shared;
+}
+
+export function closeTestModelPool(): void {
+  shared?.close();
+  shared = undefined;
 }
 
 /** The application services over `library`, as the app builds them, acting as `actor`. */

@@ -1,0 +1,5 @@
+import { afterAll } from 'vitest';
+import { closeTestModelPool } from './helpers/services';
+
+// The model processes a test file's services started end with the file, so no worker outlives it.
+afterAll(() => closeTestModelPool());
