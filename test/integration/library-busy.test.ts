@@ -4,8 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCalls } from '../../src/api/contract';
+import { createApiHandlers, createChannelHandlers } from '../../src/main/api-handlers';
+import { JobRunner } from '../../src/main/jobs/job-runner';
+import { openLibrary } from '../../src/main/library';
 import { WRITER_LOCK_FILE } from '../../src/main/library/writer-lock';
 import { labeledFixtureLibrary } from '../helpers/retrain-kills';
+import { servicesFor } from '../helpers/services';
 import { smallResources } from '../helpers/small-resources';
 import { runTriage } from '../helpers/triage-cli';
 
@@ -46,6 +51,29 @@ function deepRetrain(dataDir: string, resources: string) {
         };
         check();
       }),
+  };
+}
+
+/** The window's channel handlers on the library in `dataDir`, as the app wires them, and its closing. */
+function windowOn(dataDir: string): {
+  call: (name: keyof typeof apiCalls, request: unknown) => Promise<unknown>;
+  imageId: (fileName: string) => number;
+  close: () => void;
+} {
+  const library = openLibrary(dataDir);
+  const services = servicesFor(library, { actor: 'dr-window' });
+  const channels = createChannelHandlers(
+    createApiHandlers({
+      services,
+      jobs: new JobRunner(services, () => undefined),
+      choose: { folders: () => Promise.resolve([]), manifest: () => Promise.resolve(null) },
+    }),
+  );
+  return {
+    call: (name, request) => channels.get(apiCalls[name].channel)!(request),
+    imageId: (fileName) =>
+      library.db.prepare('SELECT id FROM images WHERE original_name = ?').pluck().get(fileName) as number,
+    close: () => library.close(),
   };
 }
 
@@ -92,6 +120,20 @@ describe('one writer per library', () => {
     const retrain = await runTriage(['retrain', '--data-dir', dataDir]);
     const rank = await runTriage(['rank', '--data-dir', dataDir, '--json']);
     const label = await runTriage(['label', 'ISIC_0024307', '--melanoma', 'no', '--data-dir', dataDir]);
+    // The window on the same library: the same refusal in the same words, and its label goes in too.
+    const window = windowOn(dataDir);
+    let windowRefusal = '';
+    let windowLabel: unknown;
+    try {
+      windowRefusal = await window.call('startRetrain', { depth: 'head' }).then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+      const imageId = window.imageId('ISIC_0024308.jpg');
+      windowLabel = await window.call('saveLabel', { imageId, melanoma: true, diagnosis: 'mel' });
+    } finally {
+      window.close();
+    }
     // The refusals mean something only if the deep retraining was still running when they came.
     expect(run.alive(), `the deep retraining ended too soon: ${run.stderr()}`).toBe(true);
 
@@ -102,6 +144,8 @@ describe('one writer per library', () => {
     expect(rank.code, rank.stderr).toBe(2);
     expect(JSON.parse(rank.stdout).error).toMatch(/^library busy: deep retraining running since/);
     expect(label.code, label.stderr).toBe(0);
+    expect(windowRefusal).toBe(JSON.parse(rank.stdout).error);
+    expect(windowLabel).toMatchObject({ added: true, label: { melanoma: true, labeledBy: 'dr-window' } });
 
     expect(await run.ended, run.stderr()).toBe(0);
     expect(trainingRuns(dataDir)).toEqual([expect.objectContaining({ kind: 'deep', status: 'completed' })]);
