@@ -1,7 +1,8 @@
 /**
  * A deep retraining in a process of its own, for tests that kill it: `node --import tsx
  * deep-retrain-child.ts <data-dir> <resources>` retrains the library one short epoch on those resources
- * and prints the report as JSON.
+ * and prints the report as JSON on stdout. Each phase is announced on stderr as a `phase: <name>` line as it
+ * starts, which the crash test reads (test/helpers/phase-kills.ts) to aim its kills inside a phase.
  */
 import { openLibrary } from '../../src/main/library';
 import { ModelProcess } from '../../src/main/model/process/host';
