@@ -1,0 +1,58 @@
+/**
+ * Every key of every screen, with what it does: the one table the key sheet (`?`) shows and the
+ * README's key list is checked against (test/unit/keymap-readme.test.ts), so the three cannot drift.
+ * A screen that handles a key lists it here.
+ */
+
+export interface KeyBinding {
+  /** The key or keys as written on the keyboard, e.g. "J ↓" or "Shift + H". */
+  keys: string;
+  action: string;
+}
+
+export interface KeySection {
+  /** Where the keys work, as the screen is named in the window. */
+  screen: string;
+  bindings: readonly KeyBinding[];
+}
+
+export const GLOBAL_KEYS: readonly KeyBinding[] = [
+  { keys: '?', action: 'This list of keys' },
+  { keys: 'Tab', action: 'Next control; the queue is one stop' },
+];
+
+/** The queue's keys (src/renderer/queue/queueKeys.ts handles them). */
+export const QUEUE_KEYS: readonly KeyBinding[] = [
+  { keys: '← →', action: 'Previous, next card' },
+  { keys: '↑ ↓', action: 'Card above, below' },
+  { keys: 'K J', action: 'Previous, next card' },
+  { keys: 'Home End', action: 'First, last card' },
+  { keys: 'Enter', action: 'Open the image' },
+  { keys: 'R', action: 'Order: most suspicious first' },
+  { keys: 'N', action: 'Order: label next (the unlabeled images the model is least sure about)' },
+  { keys: 'U', action: 'Unlabeled only, on or off' },
+  { keys: 'S', action: 'Suspicious only, on or off' },
+  { keys: 'P', action: 'Choose the patient' },
+  { keys: 'A', action: 'All images: clear the filters' },
+];
+
+/** The image view's keys (src/renderer/image/*). */
+export const IMAGE_VIEW_KEYS: readonly KeyBinding[] = [
+  { keys: 'M', action: 'Melanoma' },
+  { keys: 'N', action: 'Not melanoma' },
+  {
+    keys: 'H C F O L',
+    action: 'How it was confirmed: histopathology, consensus, follow-up, confocal, clinical',
+  },
+  { keys: 'U', action: 'Undo the last change of the label' },
+  { keys: '← →', action: 'Previous, next image' },
+  { keys: '+ − 0', action: 'Zoom in, out, fit' },
+  { keys: 'E', action: 'Heatmap on or off' },
+  { keys: 'Esc', action: 'Back to the queue' },
+];
+
+export const KEYMAP: readonly KeySection[] = [
+  { screen: 'Everywhere', bindings: GLOBAL_KEYS },
+  { screen: 'Triage queue', bindings: QUEUE_KEYS },
+  { screen: 'Image view', bindings: IMAGE_VIEW_KEYS },
+];
