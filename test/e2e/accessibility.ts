@@ -1,0 +1,62 @@
+/**
+ * axe-core in a Playwright page: the e2e tests call expectAccessible on every screen and state and
+ * fail on any serious or critical violation, listing each (rule, impact, the elements, the help).
+ * Minor and moderate findings are left to review: the issue's bar is zero serious or critical.
+ */
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import type { AxeResults, ImpactValue, Result, RunOptions } from 'axe-core';
+
+const axeSource = createRequire(__filename).resolve('axe-core/axe.min.js');
+const FAILING: readonly ImpactValue[] = ['serious', 'critical'];
+
+export interface AccessibilityOptions {
+  /** A CSS selector to check instead of the whole page (e.g. an open dialog). */
+  include?: string;
+}
+
+/** The serious and critical violations axe finds on the page as it is now. */
+export async function seriousViolations(page: Page, options: AccessibilityOptions = {}): Promise<Result[]> {
+  const loaded = await page.evaluate(() => 'axe' in globalThis);
+  if (!loaded) await page.addScriptTag({ path: axeSource });
+  const runOptions: RunOptions = { resultTypes: ['violations'] };
+  const results = await page.evaluate(
+    async ({ include, runOptions }) => {
+      const axe = (globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<AxeResults> } })
+        .axe;
+      // 'html' is the whole page; a page's own selector narrows it to, say, an open dialog.
+      return axe.run(include ?? 'html', runOptions);
+    },
+    { include: options.include, runOptions },
+  );
+  return results.violations.filter((violation) => violation.impact && FAILING.includes(violation.impact));
+}
+
+/** One line per violation and one per element it names, readable in a test failure. */
+export function describeViolations(violations: Result[]): string {
+  return violations
+    .map((violation) => {
+      const targets = violation.nodes.map(
+        (node) => `    ${node.target.join(' ')}: ${node.failureSummary ?? ''}`,
+      );
+      return [
+        `${violation.id} (${violation.impact}): ${violation.help} <${violation.helpUrl}>`,
+        ...targets,
+      ].join('\n');
+    })
+    .join('\n');
+}
+
+/** Throws, naming the screen and every serious or critical violation, unless there are none. */
+export async function expectAccessible(
+  page: Page,
+  screen: string,
+  options: AccessibilityOptions = {},
+): Promise<void> {
+  const violations = await seriousViolations(page, options);
+  if (violations.length > 0) {
+    throw new Error(
+      `axe-core: ${violations.length} serious or critical violation(s) on ${screen}:\n${describeViolations(violations)}`,
+    );
+  }
+}
