@@ -1,6 +1,13 @@
 import { Box, Button, CircularProgress, Stack, ToggleButton, Typography } from '@mui/material';
 import { useEffect, useState, type JSX } from 'react';
-import { HeatmapCanvas, HeatmapLegend } from './HeatmapLayer';
+import { HeatmapCanvas, HeatmapControls, HeatmapLegend } from './HeatmapLayer';
+import {
+  DEFAULT_HEATMAP_STYLE,
+  OPACITY_STEP,
+  withOpacityStep,
+  withOutlineToggled,
+  type HeatmapStyle,
+} from './heatmap';
 import { shortcutKey } from './shortcuts';
 import { useExplanation } from './useExplanation';
 import { useZoomPan } from './useZoomPan';
@@ -9,7 +16,8 @@ import { RetryAlert } from '../CallStateView';
 
 /**
  * The photograph at full resolution with zoom (wheel around the cursor, + and −, 0 to fit), pan (drag)
- * and the model's heatmap on demand (E), drawn over the image so it follows zoom and pan. The image
+ * and the model's heatmap on demand (E; R outline or filled, [ and ] fainter and stronger), drawn over
+ * the image so it follows zoom and pan. The image
  * comes through the app's image protocol, by id.
  */
 export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
@@ -17,6 +25,8 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
   const { attachViewport, onImageLoad, layout, zoomBy, reset, dragging, pointer } = useZoomPan(src);
   // Kept from image to image: whoever wants the heatmap wants it on the next one too.
   const [heatmapOn, setHeatmapOn] = useState(false);
+  const [heatmapStyle, setHeatmapStyle] = useState<HeatmapStyle>(DEFAULT_HEATMAP_STYLE);
+
   const explanation = useExplanation(imageId, heatmapOn);
   const map = explanation.state?.status === 'ok' ? explanation.state.data : null;
 
@@ -27,6 +37,9 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
       else if (key === '-' || key === '_') zoomBy(1 / ZOOM_STEP);
       else if (key === '0') reset();
       else if (key === 'e' || key === 'E') setHeatmapOn((on) => !on);
+      else if (key === 'r' || key === 'R') setHeatmapStyle(withOutlineToggled);
+      else if (key === '[') setHeatmapStyle(withOpacityStep(-OPACITY_STEP));
+      else if (key === ']') setHeatmapStyle(withOpacityStep(OPACITY_STEP));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -39,7 +52,13 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
         useFlexGap
         role="toolbar"
         aria-label="Zoom and heatmap"
-        sx={{ flexWrap: 'wrap', alignItems: 'center', gap: 1 }}
+        // 14 px at least (issue 17): MUI's small buttons are 13 px.
+        sx={{
+          flexWrap: 'wrap',
+          alignItems: 'center',
+          gap: 1,
+          '& .MuiButtonBase-root': { fontSize: '0.875rem' },
+        }}
       >
         <Button size="small" variant="outlined" onClick={() => zoomBy(1 / ZOOM_STEP)}>
           Zoom out (−)
@@ -67,6 +86,13 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
         >
           Heatmap (E)
         </ToggleButton>
+        {heatmapOn && (
+          <HeatmapControls
+            style={heatmapStyle}
+            onOpacityStep={(step) => setHeatmapStyle(withOpacityStep(step))}
+            onToggleOutline={() => setHeatmapStyle(withOutlineToggled)}
+          />
+        )}
         {explanation.state?.status === 'loading' && (
           <CircularProgress size={18} role="status" aria-label="Computing the heatmap" />
         )}
@@ -110,7 +136,7 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
             onLoad={onImageLoad}
             sx={{ display: 'block', width: '100%', height: '100%' }}
           />
-          {heatmapOn && map && <HeatmapCanvas explanation={map} />}
+          {heatmapOn && map && <HeatmapCanvas explanation={map} style={heatmapStyle} />}
         </Box>
       </Box>
       {heatmapOn && map && <HeatmapLegend explanation={map} />}
