@@ -299,6 +299,10 @@ export const apiCalls = {
       manifest: z.string().min(1).max(4096).optional(),
       patient: z.string().trim().min(1).max(200),
       study: z.string().trim().min(1).max(200).optional(),
+      /** The study's date; default: today. */
+      studyDate: z.iso.date().optional(),
+      /** Create the patient if the library has none by that id; without it an unknown patient is refused. */
+      createPatient: z.boolean().optional(),
     }),
     response: z.object({ jobId: id }),
   },

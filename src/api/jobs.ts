@@ -16,10 +16,22 @@ export const ImportSummarySchema = z.object({
   failed: count,
   notProcessed: count,
   /** Every duplicate and failed file with the reason. */
-  files: z.array(z.object({ path: z.string(), status: z.enum(['duplicate', 'failed']), reason: z.string() })),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      status: z.enum(['duplicate', 'failed']),
+      reason: z.string(),
+      /** A duplicate already stored for this other patient: a possible mix-up, also in the warnings. */
+      otherPatient: z.string().optional(),
+    }),
+  ),
   warnings: z.array(z.string()),
   /** Images scored by the active model after the import. */
   ranked: count,
+  /** The patient and study imported into, so the window can open the study's images. */
+  patient: z.string().optional(),
+  study: z.string().optional(),
+  studyId: z.number().int().positive().optional(),
 });
 
 export const RetrainSummarySchema = z.object({

@@ -54,12 +54,15 @@ export function createApiHandlers({ services, jobs, choose }: ApiContext): ApiHa
       const file = await choose.manifest();
       return file === null ? null : (allow([file])[0] as string);
     },
-    startImport: ({ folders, manifest, patient, study }) => ({
+    startImport: ({ folders, manifest, patient, study, studyDate, createPatient }) => ({
       jobId: jobs.startImport({
         folders: folders.map(requireChosen),
         manifest: manifest === undefined ? undefined : requireChosen(manifest),
         patient,
         study,
+        studyDate,
+        // The window creates a patient only when asked to, so a mistyped id is refused, not created.
+        createPatient: createPatient ?? false,
       }),
     }),
     startRetrain: ({ depth }) => ({ jobId: jobs.startRetrain(depth) }),

@@ -182,7 +182,12 @@ describe('the API on a ranked library', () => {
     await expect(call('startImport', { folders: ['/etc'], patient: 'P-8' })).rejects.toThrow(
       '/etc was not chosen in a dialog',
     );
-    const { jobId } = await call('startImport', { folders: [newFolder], patient: 'P-8', study: 'visit 2' });
+    const { jobId } = await call('startImport', {
+      folders: [newFolder],
+      patient: 'P-8',
+      createPatient: true,
+      study: 'visit 2',
+    });
     expect(await call('currentJob', undefined)).toEqual({ id: jobId, kind: 'import' });
     await expect(call('startRetrain', { depth: 'head' })).rejects.toThrow(/import is already running/);
     const done = await finished(jobId);

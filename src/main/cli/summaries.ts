@@ -11,7 +11,8 @@ export function importSummary(report: ImportReport): string {
     lines.push(
       file.status === 'failed'
         ? `  failed     ${file.path}: ${file.reason}`
-        : `  duplicate  ${file.path}: same image as ${file.duplicateOf} (image ${file.imageId})`,
+        : `  duplicate  ${file.path}: same image as ${file.duplicateOf} (image ${file.imageId}` +
+            `${file.otherPatient ? `, patient ${file.otherPatient}` : ''})`,
     );
   }
   for (const warning of report.warnings) lines.push(`  warning    ${warning}`);

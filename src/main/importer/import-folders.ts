@@ -6,6 +6,7 @@ import { DEFAULT_MAX_PIXELS, ImageRejected, inspectImage, sha256 } from '../imag
 import { manifestEntryFor, readManifest, type Manifest, type ManifestEntry } from './manifest';
 import type { FileOutcome, ImportProgress, ImportReport } from './report';
 import { describe, scanFolders } from './scan';
+import { LibraryError } from '../library/errors';
 
 export interface ImportOptions {
   folders: string[];
@@ -13,7 +14,13 @@ export interface ImportOptions {
   patient: string;
   /** Defaults to the first folder's name. */
   study?: string;
+  /** The study's date, an ISO calendar date (YYYY-MM-DD); default: today. */
   studyDate?: string;
+  /**
+   * Create `patient` when the library has no patient by that id (the default, as the CLI's --patient
+   * always has). The window sends false unless the user chose to create one, so a typo is refused.
+   */
+  createPatient?: boolean;
   /** A manifest CSV; without one, a manifest.csv at the top of each folder is used when present. */
   manifest?: string;
   /** Who is importing, for the audit log. */
@@ -39,6 +46,7 @@ const PROGRESS_MS = 100;
  * already imported, not duplicated.
  */
 export async function importFolders(library: Library, options: ImportOptions): Promise<ImportReport> {
+  refuseInvalidImport(library, options);
   const started = Date.now();
   const folders = options.folders.map((folder) => path.resolve(folder));
   const studyName = options.study ?? path.basename(folders[0] ?? 'import');
@@ -89,7 +97,7 @@ export async function importFolders(library: Library, options: ImportOptions): P
     const pending: NewImage[] = [];
     // Hashes being imported but not yet committed, so a copy in the same batch is still caught. Only
     // those: committed rows answer for themselves, and memory stays flat however large the import.
-    const inFlight = new Map<string, string>();
+    const inFlight = new Map<string, { originalPath: string; studyId: number }>();
     // Copies found under other names, recorded as sources of their image once its row exists.
     let copies: Array<{ sha256: string; studyId: number; path: string }> = [];
     let lastFlush = Date.now();
@@ -134,14 +142,22 @@ export async function importFolders(library: Library, options: ImportOptions): P
         counts.alreadyImported++;
         return;
       }
-      const earlier = existing?.originalPath ?? inFlight.get(hash);
+      const earlier = existing ?? inFlight.get(hash);
       if (earlier !== undefined) {
         counts.duplicates++;
-        outcomes.push({ path: file, status: 'duplicate', imageId: existing?.id ?? 0, duplicateOf: earlier });
+        const owners = crossPatient(library, earlier.studyId, studyId);
+        outcomes.push({
+          path: file,
+          status: 'duplicate',
+          imageId: existing?.id ?? 0,
+          duplicateOf: earlier.originalPath,
+          ...owners,
+        });
+        if (owners) warnings.push(crossPatientWarning(file, earlier.originalPath, owners));
         copies.push({ sha256: hash, studyId, path: file });
         return;
       }
-      inFlight.set(hash, file);
+      inFlight.set(hash, { originalPath: file, studyId });
       let image;
       try {
         image = await inspectImage(bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS);
@@ -225,6 +241,54 @@ export async function importFolders(library: Library, options: ImportOptions): P
   } finally {
     release();
   }
+}
+
+/** Refuses, before anything is written, a patient the user did not ask to create and a malformed date. */
+export function refuseInvalidImport(
+  library: Library,
+  options: Pick<ImportOptions, 'patient' | 'createPatient' | 'studyDate'>,
+): void {
+  if (options.createPatient === false && !library.patients.findPatient(options.patient)) {
+    throw new LibraryError(
+      `No patient "${options.patient.trim()}" in the library: choose an existing patient, or ask to create it.`,
+      'not-found',
+    );
+  }
+  const date = options.studyDate;
+  if (date !== undefined && !isIsoDate(date)) {
+    throw new LibraryError(`The study date "${date}" is not a calendar date written YYYY-MM-DD.`, 'invalid');
+  }
+}
+
+function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  // Date.parse accepts 2026-02-31 as 3 March; a real date reads back as itself.
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+}
+
+/** Both patients, when a photograph being imported for one is already stored for another. */
+function crossPatient(
+  library: Library,
+  storedStudyId: number,
+  importedStudyId: number,
+): { patient: string; otherPatient: string } | undefined {
+  if (storedStudyId === importedStudyId) return undefined;
+  const stored = library.patients.patientOfStudy(storedStudyId);
+  const imported = library.patients.patientOfStudy(importedStudyId);
+  if (!stored || !imported || stored.id === imported.id) return undefined;
+  return { patient: imported.code, otherPatient: stored.code };
+}
+
+function crossPatientWarning(
+  file: string,
+  original: string,
+  owners: { patient: string; otherPatient: string },
+): string {
+  return (
+    `${file}, imported for patient ${owners.patient}, is the same photograph as ${original} of patient ` +
+    `${owners.otherPatient}: check that the two patients are not mixed up`
+  );
 }
 
 async function readImageFile(file: string): Promise<Buffer> {

@@ -1,6 +1,14 @@
 /** What happened to one file that was not simply imported. */
 export type FileOutcome =
-  | { path: string; status: 'duplicate'; imageId: number; duplicateOf: string }
+  | {
+      path: string;
+      status: 'duplicate';
+      imageId: number;
+      duplicateOf: string;
+      /** Set when the photograph is already stored for another patient: a possible mix-up, also a warning. */
+      patient?: string;
+      otherPatient?: string;
+    }
   | { path: string; status: 'failed'; reason: string };
 
 export interface ImportProgress {

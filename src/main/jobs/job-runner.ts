@@ -34,6 +34,8 @@ export class JobRunner {
   }
 
   startImport(request: Omit<ImportRequest, 'rank'>): number {
+    // Refused as the call's error, before a job starts, so the window can say so beside the field.
+    this.services.imports.check(request);
     return this.start('import', async (id, signal) => {
       const { report, ranking } = await this.services.imports.run(request, {
         signal,
@@ -48,8 +50,18 @@ export class JobRunner {
         files: report.files.map((f) =>
           f.status === 'failed'
             ? { path: f.path, status: f.status, reason: f.reason }
-            : { path: f.path, status: f.status, reason: `the same image as ${f.duplicateOf}` },
+            : {
+                path: f.path,
+                status: f.status,
+                reason:
+                  `the same image as ${f.duplicateOf}` +
+                  (f.otherPatient ? ` of patient ${f.otherPatient}` : ''),
+                ...(f.otherPatient ? { otherPatient: f.otherPatient } : {}),
+              },
         ),
+        patient: report.patient,
+        study: report.study,
+        studyId: report.studyId,
         warnings: report.warnings,
         ranked: ranking?.scored ?? 0,
       };

@@ -45,6 +45,19 @@ export class Patients {
     return { id: Number(result.lastInsertRowid), created: true };
   }
 
+  /** The patient with this code, if the library has one. */
+  findPatient(code: string): { id: number; code: string } | undefined {
+    return this.db.prepare('SELECT id, code FROM patients WHERE code = ?').get(code.trim()) as
+      { id: number; code: string } | undefined;
+  }
+
+  /** The patient a study belongs to. */
+  patientOfStudy(studyId: number): { id: number; code: string } | undefined {
+    return this.db
+      .prepare('SELECT p.id, p.code FROM studies s JOIN patients p ON p.id = s.patient_id WHERE s.id = ?')
+      .get(studyId) as { id: number; code: string } | undefined;
+  }
+
   /** The study of this patient with this name, created when new. */
   ensureStudy(
     patientId: number,

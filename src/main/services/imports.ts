@@ -1,4 +1,4 @@
-import { importFolders, type ImportOptions } from '../importer/import-folders';
+import { importFolders, refuseInvalidImport, type ImportOptions } from '../importer/import-folders';
 import type { ImportProgress, ImportReport } from '../importer/report';
 import type { RankReport } from '../triage/ranking';
 import type { JobHandlers, Progress, ServiceContext } from './context';
@@ -6,7 +6,7 @@ import { RankingService } from './ranking';
 
 export type ImportRequest = Pick<
   ImportOptions,
-  'folders' | 'manifest' | 'patient' | 'study' | 'studyDate'
+  'folders' | 'manifest' | 'patient' | 'study' | 'studyDate' | 'createPatient'
 > & {
   /** Rank what was imported (the default); the CLI's --no-rank leaves it for later. */
   rank?: boolean;
@@ -18,6 +18,11 @@ export class ImportService {
 
   constructor(private readonly context: ServiceContext) {
     this.ranking = new RankingService(context);
+  }
+
+  /** Throws what run would refuse at once (an unknown patient not to be created, a bad date), writing nothing. */
+  check(request: ImportRequest): void {
+    refuseInvalidImport(this.context.library, request);
   }
 
   run(
