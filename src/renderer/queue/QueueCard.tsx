@@ -13,12 +13,15 @@ export const QueueCard = memo(function QueueCard({
   entry,
   index,
   total,
+  focusable,
   onOpen,
 }: {
   entry: QueueEntry;
   /** Its place in the queue, from 0. */
   index: number;
   total: number;
+  /** The queue's one Tab stop: the card the keyboard is on. */
+  focusable: boolean;
   onOpen: (index: number, imageId: number) => void;
 }): JSX.Element {
   const label =
@@ -32,14 +35,17 @@ export const QueueCard = memo(function QueueCard({
       className="queue-card"
       data-testid="queue-entry"
       data-image-id={entry.imageId}
+      // useGridFocus finds the card the keyboard moves to by it.
+      data-queue-index={index}
       // Only some cards are in the DOM: these tell assistive technology where this one stands.
       aria-posinset={index + 1}
       aria-setsize={total}
     >
       <button
         type="button"
+        tabIndex={focusable ? 0 : -1}
         onClick={() => onOpen(index, entry.imageId)}
-        aria-label={`Open ${entry.fileName}`}
+        aria-label={cardLabel(entry, index, total, label.text)}
       >
         <img
           src={window.api?.imageUrl('thumb', entry.imageId)}
@@ -65,6 +71,18 @@ export const QueueCard = memo(function QueueCard({
     </li>
   );
 });
+
+/**
+ * What a screen reader says of a card: everything its face shows, since the face itself is hidden
+ * behind the button's name. The file name comes first, so "Open ISIC_…" still finds the card.
+ */
+function cardLabel(entry: QueueEntry, index: number, total: number, label: string): string {
+  const flag = entry.suspicious ? ', suspicious' : '';
+  return (
+    `Open ${entry.fileName}: rank ${index + 1} of ${total}, melanoma probability ${percent(entry.probability)}` +
+    `${flag}, ${label}, patient ${entry.patient}, study ${entry.study}`
+  );
+}
 
 /** Where an entry will be once its page has arrived: its place in the queue, in an empty card. */
 export function QueueCardPlaceholder({ index, total }: { index: number; total: number }): JSX.Element {
@@ -166,13 +184,16 @@ function gridStyles(theme: Theme, { cardHeight, gap, thumbnailHeight }: GridSize
       padding: '0 8px',
       borderRadius: 12,
       fontFamily: typography.fontFamily,
-      fontSize: '0.8125rem',
+      // 14 px: read at arm's length from a clinic's screen (MUI's small chips are 13 px).
+      fontSize: '0.875rem',
       lineHeight: '22px',
       whiteSpace: 'nowrap',
     },
     '.queue-card-suspicious': {
       background: palette.warning.main,
-      color: palette.warning.contrastText,
+      // MUI's white on its light theme's orange is 3.1:1; black is 6.4:1 on it, and more on the dark
+      // theme's lighter orange (AA asks 4.5:1).
+      color: palette.common.black,
       border: `1px solid ${palette.warning.main}`,
     },
     '.queue-card-default': outlined(palette.text.secondary),

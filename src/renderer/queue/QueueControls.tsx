@@ -13,11 +13,16 @@ export const QueueControls = memo(function QueueControls({
   filters,
   onOrder,
   onFilters,
+  patientListOpen,
+  onPatientList,
 }: {
   order: Order;
   filters: Filters;
   onOrder: (order: Order) => void;
   onFilters: (filters: Filters) => void;
+  /** The patient list is open: opened by a click or by the queue's P key. */
+  patientListOpen: boolean;
+  onPatientList: (open: boolean) => void;
 }): JSX.Element {
   return (
     <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
@@ -31,7 +36,12 @@ export const QueueControls = memo(function QueueControls({
         <ToggleButton value="probability">Most suspicious first</ToggleButton>
         <ToggleButton value="uncertainty">Label next</ToggleButton>
       </ToggleButtonGroup>
-      <QueueFilters value={filters} onChange={onFilters} />
+      <QueueFilters
+        value={filters}
+        onChange={onFilters}
+        patientListOpen={patientListOpen}
+        onPatientList={onPatientList}
+      />
     </Stack>
   );
 });

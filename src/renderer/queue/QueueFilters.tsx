@@ -12,11 +12,17 @@ import type { Filters } from './queueQuery';
 export function QueueFilters({
   value,
   onChange,
+  patientListOpen,
+  onPatientList,
 }: {
   value: Filters;
   onChange: (f: Filters) => void;
+  patientListOpen: boolean;
+  onPatientList: (open: boolean) => void;
 }): JSX.Element {
   const [listOpened, setListOpened] = useState(false);
+  // Opened by the queue's P key rather than a click: ask for the patients all the same.
+  if (patientListOpen && !listOpened) setListOpened(true);
   const { state: patients, reload: reloadPatients } = useApiCall('patients', undefined, {
     enabled: listOpened,
   });
@@ -34,7 +40,16 @@ export function QueueFilters({
         label="Patient"
         value={value.patient}
         onChange={(e) => set({ patient: e.target.value, studyId: null })}
-        slotProps={{ select: { onOpen: loadPatients } }}
+        slotProps={{
+          select: {
+            open: patientListOpen,
+            onOpen: () => {
+              loadPatients();
+              onPatientList(true);
+            },
+            onClose: () => onPatientList(false),
+          },
+        }}
         sx={{ minWidth: 140 }}
       >
         <MenuItem value="">all</MenuItem>

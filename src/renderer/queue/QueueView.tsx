@@ -1,5 +1,6 @@
 import { Stack, Typography } from '@mui/material';
-import { lazy, Suspense, useCallback, useMemo, useState, type JSX } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { shortcutKey } from '../image/shortcuts';
 import { CallStateView, RetryAlert } from '../CallStateView';
 import { percent } from '../percent';
 import type { CallState } from '../useApi';
@@ -15,7 +16,9 @@ import {
   type Filters,
   type Order,
 } from './queueQuery';
+import { queueKeyAction, type QueuePosition } from './queueKeys';
 import { useAfterFirstPage } from './useAfterFirstPage';
+import { INDEX_ATTRIBUTE, useGridFocus, type GridFocus } from './useGridFocus';
 import { useQueuePages, type QueuePages } from './useQueuePages';
 import {
   itemsInView,
@@ -52,6 +55,20 @@ export function QueueView(): JSX.Element {
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const query = useMemo(() => queueQuery(order, filters), [order, filters]);
   const grid = useVirtualGrid(LAYOUT);
+  const gridElement = useRef<HTMLElement | null>(null);
+  const { attach: attachGrid } = grid;
+  const attach = useCallback(
+    (element: HTMLElement | null) => {
+      gridElement.current = element;
+      return attachGrid(element);
+    },
+    [attachGrid],
+  );
+  const focus = useGridFocus(gridElement, {
+    columns: grid.columns,
+    rowHeight: LAYOUT.rowHeight,
+    cardHeight: CARD_HEIGHT,
+  });
   const queue = useQueuePages(query, grid.firstRow * grid.columns, grid.lastRow * grid.columns);
   const total = queue.summary?.total ?? 0;
   const [selected, setSelected] = useState<Selection | null>(null);
@@ -74,11 +91,39 @@ export function QueueView(): JSX.Element {
     [selected, entryAt, load, total],
   );
   const controlsShown = useAfterFirstPage(queue.summary !== null || queue.error !== null);
+  const [patientListOpen, setPatientListOpen] = useState(false);
+  const { focusCard } = focus;
+  // The first card takes the focus when the app opens and whenever the queue is asked for anew.
+  const focusedQuery = useRef<typeof query | null>(null);
+  const arrived = queue.summary !== null && total > 0;
+  useEffect(() => {
+    if (!arrived || focusedQuery.current === query) return;
+    focusedQuery.current = query;
+    focusCard(0);
+  }, [arrived, query, focusCard]);
+  const position: Omit<QueuePosition, 'from'> = { index: focus.index, columns: grid.columns, total, filters };
+  useQueueKeys(selected === null ? position : null, {
+    focusCard,
+    open: (index) => {
+      const entry = entryAt(index);
+      if (entry) open(index, entry.imageId);
+    },
+    setOrder,
+    setFilters,
+    openPatientList: () => setPatientListOpen(true),
+  });
   return (
     <Stack spacing={2}>
       <Suspense fallback={controlsSpace}>
         {controlsShown ? (
-          <QueueControls order={order} filters={filters} onOrder={setOrder} onFilters={setFilters} />
+          <QueueControls
+            order={order}
+            filters={filters}
+            onOrder={setOrder}
+            onFilters={setFilters}
+            patientListOpen={patientListOpen}
+            onPatientList={setPatientListOpen}
+          />
         ) : (
           controlsSpace
         )}
@@ -103,7 +148,14 @@ export function QueueView(): JSX.Element {
             {summary.total === 0 ? (
               <Typography sx={{ py: 4 }}>No images match. Import a folder to start.</Typography>
             ) : (
-              <QueueGrid attach={grid.attach} view={grid} queue={queue} total={summary.total} onOpen={open} />
+              <QueueGrid
+                attach={attach}
+                view={grid}
+                queue={queue}
+                total={summary.total}
+                focus={focus}
+                onOpen={open}
+              />
             )}
           </>
         )}
@@ -114,7 +166,11 @@ export function QueueView(): JSX.Element {
             imageId={selected.imageId}
             position={`${selected.index + 1} of ${total}`}
             onMove={move}
-            onClose={() => setSelected(null)}
+            onClose={() => {
+              setSelected(null);
+              // Back to the card of the image last shown, which ← and → may have moved far from.
+              focusCard(selected.index);
+            }}
             onLabeled={queue.reload}
           />
         </Suspense>
@@ -135,12 +191,14 @@ function QueueGrid({
   view,
   queue,
   total,
+  focus,
   onOpen,
 }: {
   attach: VirtualGrid['attach'];
   view: GridView;
   queue: QueuePages;
   total: number;
+  focus: GridFocus;
   onOpen: (index: number, imageId: number) => void;
 }): JSX.Element {
   const { first, last } = itemsInView(view, total);
@@ -149,7 +207,14 @@ function QueueGrid({
     const entry = queue.entryAt(index);
     cards.push(
       entry ? (
-        <QueueCard key={entry.imageId} entry={entry} index={index} total={total} onOpen={onOpen} />
+        <QueueCard
+          key={entry.imageId}
+          entry={entry}
+          index={index}
+          total={total}
+          focusable={index === focus.index}
+          onOpen={onOpen}
+        />
       ) : (
         <QueueCardPlaceholder key={`at-${index}`} index={index} total={total} />
       ),
@@ -162,6 +227,7 @@ function QueueGrid({
         ref={attach}
         aria-label="Ranked images"
         className="queue-grid"
+        onFocus={focus.onFocus}
         style={{
           gridTemplateColumns: `repeat(${view.columns}, minmax(0, 1fr))`,
           height: Math.ceil(total / view.columns) * LAYOUT.rowHeight,
@@ -172,4 +238,53 @@ function QueueGrid({
       </ol>
     </>
   );
+}
+
+/** What the queue does with the keys of keyboard/keymap.ts, while `at` is given (no image is open). */
+function useQueueKeys(
+  at: Omit<QueuePosition, 'from'> | null,
+  act: {
+    focusCard: (index: number) => void;
+    open: (index: number) => void;
+    setOrder: (order: Order) => void;
+    setFilters: (filters: Filters) => void;
+    openPatientList: () => void;
+  },
+): void {
+  // The latest position and actions, read when a key comes: the listener itself stays put.
+  const latest = useRef({ at, act });
+  useEffect(() => {
+    latest.current = { at, act };
+  });
+  const listening = at !== null;
+  useEffect(() => {
+    if (!listening) return undefined;
+    const onKey = (event: KeyboardEvent): void => {
+      const { at: now, act: actions } = latest.current;
+      const key = shortcutKey(event);
+      if (!now || key === null || event.defaultPrevented || inPopup(event.target)) return;
+      const action = queueKeyAction(key, { ...now, from: keyOrigin(event.target) });
+      if (!action) return;
+      event.preventDefault();
+      if (action.kind === 'focus') actions.focusCard(action.index);
+      else if (action.kind === 'open') actions.open(action.index);
+      else if (action.kind === 'order') actions.setOrder(action.order);
+      else if (action.kind === 'filters') actions.setFilters(action.filters);
+      else actions.openPatientList();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [listening]);
+}
+
+/** A menu, a list of options or a dialog has keys of its own (type-ahead, Esc, Enter). */
+function inPopup(target: EventTarget | null): boolean {
+  return (
+    target instanceof Element && target.closest('[role="dialog"], [role="listbox"], [role="menu"]') !== null
+  );
+}
+
+function keyOrigin(target: EventTarget | null): QueuePosition['from'] {
+  if (target === document.body || target === document.documentElement || target === null) return 'page';
+  return target instanceof Element && target.closest(`[${INDEX_ATTRIBUTE}]`) ? 'card' : 'control';
 }
