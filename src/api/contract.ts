@@ -4,7 +4,7 @@
  * tests type themselves against it. No logic lives here.
  */
 import { z } from 'zod';
-import { CONFIRMATIONS, DIAGNOSES } from './labels';
+import { CONFIRMATIONS, DIAGNOSES, DIAGNOSIS_DETAILS } from './labels';
 import { RETRAIN_DEPTHS, SettingsSchema, SettingUpdateRequestSchema } from './settings';
 import { JOB_KINDS, type JobEvent } from './jobs';
 import { RetrainScheduleStatusSchema } from './schedule';
@@ -106,6 +106,8 @@ export const LabelSchema = z.object({
   imageId: id,
   melanoma: z.boolean(),
   diagnosis: z.enum(DIAGNOSES).nullable(),
+  /** 'in situ' or 'invasive', for a melanoma whose report says. */
+  diagnosisDetail: z.enum(DIAGNOSIS_DETAILS).nullable(),
   confirmedBy: z.enum(CONFIRMATIONS).nullable(),
   confirmedAt: z.string().nullable(),
   labeledBy: z.string(),
@@ -120,9 +122,15 @@ export const LabelRequestSchema = z.strictObject({
   imageId: id,
   melanoma: z.boolean(),
   diagnosis: z.enum(DIAGNOSES).optional(),
+  diagnosisDetail: z.enum(DIAGNOSIS_DETAILS).optional(),
   confirmedBy: z.enum(CONFIRMATIONS).optional(),
   confirmedAt: z.iso.date().optional(),
   note: z.string().max(10_000).optional(),
+  /**
+   * Replace a label whose melanoma value differs, or a firmer confirmation by a weaker one
+   * (label-change.ts); without it such a save is refused with code 'conflict'.
+   */
+  overwrite: z.boolean().optional(),
 });
 export type LabelRequest = z.infer<typeof LabelRequestSchema>;
 

@@ -84,9 +84,9 @@ describe('triage CLI', () => {
     expect(exported.code).toBe(0);
     const lines = fs.readFileSync(csv, 'utf8').trim().split('\r\n');
     expect(lines[0]).toBe(
-      'image_id,file_name,patient,study,melanoma,diagnosis,confirmed_by,probability,model_version',
+      'image_id,file_name,patient,study,melanoma,diagnosis,confirmed_by,probability,model_version,diagnosis_detail',
     );
-    const probability = new RegExp(`^\\d+,(.*),[0-9.e-]+,${model}$`);
+    const probability = new RegExp(`^\\d+,(.*),[0-9.e-]+,${model},$`);
     expect(lines.slice(1).every((line) => probability.test(line))).toBe(true);
     expect(
       lines

@@ -99,9 +99,12 @@ describe('export CSV and column names', () => {
         confirmedBy: 'histopathology',
         probability: 0.75,
         modelVersion: 'v1',
+        diagnosisDetail: 'in situ',
       },
     ]);
-    expect(csv.split('\r\n')[1]).toBe('3,"back, ""left"".jpg",P-1,"a\nb",yes,mel,histopathology,0.75,v1');
+    expect(csv.split('\r\n')[1]).toBe(
+      '3,"back, ""left"".jpg",P-1,"a\nb",yes,mel,histopathology,0.75,v1,in situ',
+    );
   });
 
   it('folds header spellings to one column name', () => {

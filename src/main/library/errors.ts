@@ -2,7 +2,7 @@
 export class LibraryError extends Error {
   constructor(
     message: string,
-    readonly code: 'corrupt' | 'too-new' | 'locked' | 'busy' | 'not-found' | 'invalid' | 'io',
+    readonly code: 'corrupt' | 'too-new' | 'locked' | 'busy' | 'not-found' | 'invalid' | 'io' | 'conflict',
   ) {
     super(message);
     this.name = 'LibraryError';

@@ -10,6 +10,7 @@ export interface ExportRow {
   confirmedBy: string | null;
   probability: number | null;
   modelVersion: string | null;
+  diagnosisDetail: string | null;
 }
 
 export function exportRows(db: Db): ExportRow[] {
@@ -17,7 +18,7 @@ export function exportRows(db: Db): ExportRow[] {
     .prepare(
       `SELECT i.id AS imageId, i.original_name AS fileName, p.code AS patient, s.name AS study,
          l.melanoma, l.diagnosis, l.confirmed_by AS confirmedBy,
-         pr.probability, m.version AS modelVersion
+         pr.probability, m.version AS modelVersion, l.diagnosis_detail AS diagnosisDetail
        FROM images i
        JOIN studies s ON s.id = i.study_id
        JOIN patients p ON p.id = s.patient_id
@@ -41,6 +42,8 @@ export const EXPORT_COLUMNS = [
   'confirmed_by',
   'probability',
   'model_version',
+  // Last, so that scripts reading the columns by position keep reading the same ones.
+  'diagnosis_detail',
 ] as const;
 
 /** RFC 4180 CSV: fields with commas, quotes or line breaks are quoted, quotes doubled. */
@@ -61,6 +64,7 @@ export function toExportCsv(rows: ExportRow[]): string {
       r.confirmedBy,
       r.probability,
       r.modelVersion,
+      r.diagnosisDetail,
     ]
       .map(field)
       .join(','),

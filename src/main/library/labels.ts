@@ -8,6 +8,7 @@ interface LabelRow {
   imageId: number;
   melanoma: 0 | 1;
   diagnosis: Label['diagnosis'];
+  diagnosisDetail: Label['diagnosisDetail'];
   confirmedBy: Label['confirmedBy'];
   confirmedAt: string | null;
   labeledBy: string;
@@ -24,7 +25,8 @@ export interface TrainingLabel {
   labeledAt: string;
 }
 
-const COLUMNS = `id, image_id AS imageId, melanoma, diagnosis, confirmed_by AS confirmedBy,
+const COLUMNS = `id, image_id AS imageId, melanoma, diagnosis, diagnosis_detail AS diagnosisDetail,
+  confirmed_by AS confirmedBy,
   confirmed_at AS confirmedAt, labeled_by AS labeledBy, labeled_at AS labeledAt, note, withdrawn`;
 
 /**
@@ -57,6 +59,7 @@ export class Labels {
       current &&
       current.melanoma === label.melanoma &&
       current.diagnosis === diagnosis &&
+      current.diagnosisDetail === (label.diagnosisDetail ?? null) &&
       current.confirmedBy === (label.confirmedBy ?? null) &&
       current.confirmedAt === (label.confirmedAt ?? null) &&
       current.note === (label.note ?? null)
@@ -66,13 +69,15 @@ export class Labels {
     this.requireImage(label.imageId);
     const result = this.db
       .prepare(
-        `INSERT INTO labels (image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO labels (image_id, melanoma, diagnosis, diagnosis_detail, confirmed_by, confirmed_at, labeled_by,
+           labeled_at, note)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         label.imageId,
         label.melanoma ? 1 : 0,
         diagnosis,
+        label.diagnosisDetail ?? null,
         label.confirmedBy ?? null,
         label.confirmedAt ?? null,
         label.labeledBy,
@@ -103,8 +108,10 @@ export class Labels {
     }
     const result = this.db
       .prepare(
-        `INSERT INTO labels (image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note, withdrawn)
-         SELECT image_id, melanoma, diagnosis, confirmed_by, confirmed_at, ?, ?, note, 1 FROM labels WHERE id = ?`,
+        `INSERT INTO labels (image_id, melanoma, diagnosis, diagnosis_detail, confirmed_by, confirmed_at, labeled_by,
+           labeled_at, note, withdrawn)
+         SELECT image_id, melanoma, diagnosis, diagnosis_detail, confirmed_by, confirmed_at, ?, ?, note, 1
+         FROM labels WHERE id = ?`,
       )
       .run(withdrawnBy, stamp(this.clock), current.id);
     return this.byId(Number(result.lastInsertRowid));

@@ -205,6 +205,49 @@ export const migrations: readonly Migration[] = [
         END;
     `,
   },
+  {
+    version: 6,
+    description: 'squamous cell carcinoma as a diagnosis; in situ or invasive as its detail',
+    sql: `
+      -- SQLite cannot alter a CHECK, so the labels table is rebuilt: every row is copied with its id
+      -- (the history's order), then its index, its append-only triggers and the view are made again.
+      -- The view goes first: a view naming a dropped table stops the rename.
+      DROP VIEW current_labels;
+      CREATE TABLE labels_v6 (
+        id INTEGER PRIMARY KEY,
+        image_id INTEGER NOT NULL REFERENCES images(id),
+        melanoma INTEGER NOT NULL CHECK (melanoma IN (0, 1)),
+        diagnosis TEXT CHECK (diagnosis IN ('akiec', 'bcc', 'bkl', 'df', 'mel', 'nv', 'scc', 'vasc', 'other')),
+        diagnosis_detail TEXT CHECK (diagnosis_detail IN ('in situ', 'invasive')),
+        confirmed_by TEXT CHECK (confirmed_by IN ('histopathology', 'confocal', 'consensus', 'follow-up', 'clinical')),
+        confirmed_at TEXT,
+        labeled_by TEXT NOT NULL,
+        labeled_at TEXT NOT NULL,
+        note TEXT,
+        withdrawn INTEGER NOT NULL DEFAULT 0 CHECK (withdrawn IN (0, 1))
+      );
+      INSERT INTO labels_v6
+        (id, image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note, withdrawn)
+        SELECT id, image_id, melanoma, diagnosis, confirmed_by, confirmed_at, labeled_by, labeled_at, note, withdrawn
+        FROM labels;
+      -- Dropping a table fires none of its triggers, and takes its index and triggers with it.
+      DROP TABLE labels;
+      ALTER TABLE labels_v6 RENAME TO labels;
+      CREATE INDEX labels_image ON labels (image_id, id);
+      CREATE TRIGGER labels_append_only_update BEFORE UPDATE ON labels
+        BEGIN SELECT RAISE(ABORT, 'labels are append-only: add a new label instead'); END;
+      CREATE TRIGGER labels_append_only_delete BEFORE DELETE ON labels
+        BEGIN SELECT RAISE(ABORT, 'labels are append-only: add a new label instead'); END;
+      CREATE TRIGGER labels_onto_predictions AFTER INSERT ON labels
+        BEGIN
+          UPDATE predictions SET label_melanoma = CASE WHEN NEW.withdrawn = 1 THEN NULL ELSE NEW.melanoma END
+          WHERE image_id = NEW.image_id;
+        END;
+      CREATE VIEW current_labels AS
+        SELECT l.* FROM labels l
+        WHERE l.withdrawn = 0 AND l.id = (SELECT max(id) FROM labels WHERE image_id = l.image_id);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

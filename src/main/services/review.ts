@@ -1,5 +1,6 @@
 import type { ImageDetail } from '../../api/contract';
 import type { LabelInput } from '../../api/labels';
+import { describeLabel, overwriteReason } from '../../api/label-change';
 import { LibraryError } from '../library';
 import { importGroundTruth, type GroundTruthReport } from '../importer/ground-truth';
 import type { ImageExplanation } from '../triage/explain';
@@ -47,11 +48,28 @@ export class ReviewService {
 
   /**
    * Records a label and its audit row in one transaction: a label the audit could not record is not
-   * kept either. A label equal to the current one records nothing.
+   * kept either. A label equal to the current one records nothing. One that flips melanoma or weakens
+   * the confirmation (label-change.ts) is refused, writing nothing, unless `overwrite` says to.
    */
-  save(input: Omit<LabelInput, 'labeledBy'>): ReturnType<ServiceContext['library']['labels']['add']> {
+  save({
+    overwrite,
+    ...input
+  }: Omit<LabelInput, 'labeledBy'> & { overwrite?: boolean }): ReturnType<
+    ServiceContext['library']['labels']['add']
+  > {
     const { library, actor } = this.context;
     return library.transaction(() => {
+      const current = library.labels.current(input.imageId);
+      const reason = overwrite ? null : overwriteReason(current, input);
+      if (current && reason) {
+        const image = library.images.byId(input.imageId);
+        throw new LibraryError(
+          `Image ${input.imageId}${image ? ` (${image.originalName})` : ''} is labeled "${describeLabel(current)}"; ` +
+            `the new label "${describeLabel(input)}" needs confirmation because ${reason}. ` +
+            'Save it again with overwrite (the CLI: --overwrite) to replace it; the history keeps both.',
+          'conflict',
+        );
+      }
       const result = library.labels.add({ ...input, labeledBy: actor });
       if (result.added) {
         library.audit.record(actor, 'label.add', `image:${input.imageId}`, { melanoma: input.melanoma });
