@@ -19,7 +19,9 @@ async function pageWith(html: string) {
   if (!browser) throw new Error('chromium did not start (beforeAll failed?)');
   const page = await browser.newPage();
   await page.setContent(
-    `<!doctype html><html lang="en"><head><title>t</title></head><body>${html}</body></html>`,
+    `<!doctype html><html lang="en"><head><title>t</title>` +
+      // The app's policy: the helper must work where inline scripts are refused.
+      `<meta http-equiv="Content-Security-Policy" content="script-src 'self'"></head><body>${html}</body></html>`,
   );
   return page;
 }
