@@ -107,7 +107,7 @@ export function App(): JSX.Element {
         </Toolbar>
       </AppBar>
       <Container component="main" maxWidth="lg" sx={{ py: 3 }}>
-        {screen === 'queue' && <QueueView key={generation} />}
+        {screen === 'queue' && <QueueView key={generation} onImport={() => setScreen('import')} />}
         <Suspense fallback={null}>
           {opened.has('import') && (
             <div hidden={screen !== 'import'}>

@@ -1,4 +1,4 @@
-import { Stack, Typography } from '@mui/material';
+import { Button, Stack, Typography } from '@mui/material';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { shortcutKey } from '../image/shortcuts';
 import { CallStateView, RetryAlert } from '../CallStateView';
@@ -16,6 +16,7 @@ import {
   type Filters,
   type Order,
 } from './queueQuery';
+import { EmptyLibrary } from './EmptyLibrary';
 import { queueKeyAction, type QueuePosition } from './queueKeys';
 import { useAfterFirstPage } from './useAfterFirstPage';
 import { INDEX_ATTRIBUTE, useGridFocus, type GridFocus } from './useGridFocus';
@@ -50,7 +51,12 @@ interface Selection {
 }
 
 /** The ranked images: most suspicious first, or the unlabeled ones the model is least sure about. */
-export function QueueView(): JSX.Element {
+export function QueueView({
+  onImport,
+}: {
+  /** Goes to the import screen: the way out of an empty library. */
+  onImport: () => void;
+}): JSX.Element {
   const [order, setOrder] = useState<Order>(FIRST_ORDER);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const query = useMemo(() => queueQuery(order, filters), [order, filters]);
@@ -145,8 +151,15 @@ export function QueueView(): JSX.Element {
                 Some of the queue could not be loaded: {queue.error}
               </RetryAlert>
             )}
-            {summary.total === 0 ? (
-              <Typography sx={{ py: 4 }}>No images match. Import a folder to start.</Typography>
+            {summary.total === 0 && unfiltered(order, filters) ? (
+              <EmptyLibrary onImport={onImport} />
+            ) : summary.total === 0 ? (
+              <Stack direction="row" spacing={2} sx={{ py: 4, alignItems: 'center' }}>
+                <Typography>No images match these filters.</Typography>
+                <Button onClick={() => setFilters(NO_FILTERS)} aria-keyshortcuts="A">
+                  Show all images
+                </Button>
+              </Stack>
             ) : (
               <QueueGrid
                 attach={attach}
@@ -176,6 +189,14 @@ export function QueueView(): JSX.Element {
         </Suspense>
       )}
     </Stack>
+  );
+}
+
+/** The whole ranked library: an empty queue then means an empty library. */
+function unfiltered(order: Order, filters: Filters): boolean {
+  return (
+    order === FIRST_ORDER &&
+    (Object.keys(NO_FILTERS) as (keyof Filters)[]).every((k) => filters[k] === NO_FILTERS[k])
   );
 }
 
