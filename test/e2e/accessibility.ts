@@ -25,6 +25,15 @@ export async function seriousViolations(page: Page, options: AccessibilityOption
   const runOptions: RunOptions = { resultTypes: ['violations'] };
   const results = await page.evaluate(
     async ({ include, runOptions }) => {
+      // Colours mid-transition (a label turning blue on focus, a ripple) gave a contrast of 4.35:1 one
+      // run in three: wait for the finite animations; endless ones (progress bars) never settle.
+      type Animations = { getAnimations(): Array<{ finished: Promise<unknown>; effect: unknown }> };
+      const animations = (globalThis as unknown as { document: Animations }).document.getAnimations();
+      const finite = animations.filter((a) => {
+        const timing = (a.effect as { getTiming?: () => { iterations?: number } } | null)?.getTiming?.();
+        return timing?.iterations !== Infinity;
+      });
+      await Promise.all(finite.map((a) => a.finished.catch(() => undefined)));
       const axe = (globalThis as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<AxeResults> } })
         .axe;
       // 'html' is the whole page; a page's own selector narrows it to, say, an open dialog.
@@ -40,7 +49,8 @@ export function describeViolations(violations: Result[]): string {
   return violations
     .map((violation) => {
       const targets = violation.nodes.map(
-        (node) => `    ${node.target.join(' ')}: ${node.failureSummary ?? ''}`,
+        // MUI's generated class names say little: the element's opening tag says which it is.
+        (node) => `    ${node.target.join(' ')} ${node.html.slice(0, 160)}: ${node.failureSummary ?? ''}`,
       );
       return [
         `${violation.id} (${violation.impact}): ${violation.help} <${violation.helpUrl}>`,
