@@ -15,6 +15,8 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type JSX } f
 import { shortcutKey } from './image/shortcuts';
 import { KeySheet } from './keyboard/KeySheet';
 import { QueueView } from './queue/QueueView';
+import { NO_FILTERS, type Filters } from './queue/queueQuery';
+import type { ImportedStudy } from './import/ImportReport';
 import { saveTheme, savedTheme, type ThemeMode } from './themeChoice';
 
 // Loaded and rendered when first opened, so the queue, the screen the app opens on, starts without
@@ -57,6 +59,12 @@ export function App(): JSX.Element {
   }, []);
   const theme = useMemo(() => createTheme({ palette: { mode: palette } }), [palette]);
   const [screen, setScreen] = useState<Screen>('queue');
+  // The queue opens on these filters: none, or the study an import's "Open this study's images" names.
+  const [queueFilters, setQueueFilters] = useState<Filters>(NO_FILTERS);
+  const openStudy = useCallback((study: ImportedStudy) => {
+    setQueueFilters({ ...NO_FILTERS, patient: study.patient, studyId: study.studyId });
+    setScreen('queue');
+  }, []);
   // Each mounts when first opened; the model screen then starts the model process to report its backend.
   const [opened, setOpened] = useState<ReadonlySet<KeptScreen>>(new Set());
   if ((screen === 'import' || screen === 'model') && !opened.has(screen)) {
@@ -107,11 +115,13 @@ export function App(): JSX.Element {
         </Toolbar>
       </AppBar>
       <Container component="main" maxWidth="lg" sx={{ py: 3 }}>
-        {screen === 'queue' && <QueueView key={generation} onImport={() => setScreen('import')} />}
+        {screen === 'queue' && (
+          <QueueView key={generation} initialFilters={queueFilters} onImport={() => setScreen('import')} />
+        )}
         <Suspense fallback={null}>
           {opened.has('import') && (
             <div hidden={screen !== 'import'}>
-              <ImportView onImported={imported} />
+              <ImportView onImported={imported} onOpenStudy={openStudy} />
             </div>
           )}
           {opened.has('model') && (

@@ -218,6 +218,7 @@ describe('renderer', () => {
     await page.getByRole('button', { name: 'Choose folders…' }).click();
     await expect.poll(() => page.getByTestId('import-folders').textContent()).toContain(folder);
     await page.getByLabel('Patient id').fill('P-0002');
+    await page.getByLabel('Create patient P-0002').check();
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     const report = page.getByTestId('import-report');
     await expect.poll(() => report.textContent(), { timeout: 60_000 }).toContain('2 imported');

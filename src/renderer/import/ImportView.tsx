@@ -1,31 +1,42 @@
-import {
-  Alert,
-  Box,
-  Button,
-  LinearProgress,
-  List,
-  ListItem,
-  ListItemText,
-  Stack,
-  TextField,
-  Typography,
-} from '@mui/material';
-import { useState, type JSX } from 'react';
-import { messageOf } from '../useApi';
-import { useJob, type JobFinished as Finished, type JobProgress as Progress } from '../useJob';
+import { Alert, Box, Button, LinearProgress, Stack, TextField, Typography } from '@mui/material';
+import { useCallback, useState, type JSX } from 'react';
+import type { ApiResponse } from '../../api/contract';
+import { messageOf, useApiCall, type CallState } from '../useApi';
+import { useJob, type JobProgress as Progress } from '../useJob';
+import { ImportReport, type ImportedStudy } from './ImportReport';
+import { PatientField, type PatientChoice } from './PatientField';
+
+/** Today as the study date field writes it (the local calendar day, YYYY-MM-DD). */
+function today(): string {
+  const now = new Date();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
 
 /**
  * Import: folders and an optional manifest chosen in the system's dialogs, the patient and study, then
  * progress with rate and time left, cancel, and the report with every failed file and its reason.
  */
-export function ImportView({ onImported }: { onImported: () => void }): JSX.Element {
+export function ImportView({
+  onImported,
+  onOpenStudy,
+}: {
+  onImported: () => void;
+  onOpenStudy: (study: ImportedStudy) => void;
+}): JSX.Element {
   const [folders, setFolders] = useState<string[]>([]);
   const [manifest, setManifest] = useState<string | null>(null);
-  const [patient, setPatient] = useState('');
+  const [patient, setPatient] = useState<PatientChoice>({ code: '', create: false });
   const [study, setStudy] = useState('');
+  const [studyDate, setStudyDate] = useState(today);
   const [error, setError] = useState<string | null>(null);
   const api = window.api;
-  const { jobId, running, progress, finished, follow } = useJob(onImported);
+  const { state: patients, reload: reloadPatients } = useApiCall('patients', undefined);
+  const finishedImport = useCallback(() => {
+    reloadPatients();
+    onImported();
+  }, [reloadPatients, onImported]);
+  const { jobId, running, progress, finished, follow } = useJob(finishedImport);
   const job = running ? jobId : null;
 
   const run = <T,>(call: () => Promise<T>, then: (value: T) => void): void => {
@@ -37,8 +48,10 @@ export function ImportView({ onImported }: { onImported: () => void }): JSX.Elem
       () =>
         api!.startImport({
           folders,
-          patient: patient.trim(),
+          patient: patient.code.trim(),
+          createPatient: patient.create,
           ...(study.trim() ? { study: study.trim() } : {}),
+          ...(studyDate ? { studyDate } : {}),
           ...(manifest ? { manifest } : {}),
         }),
       ({ jobId: started }) => follow(started),
@@ -77,18 +90,32 @@ export function ImportView({ onImported }: { onImported: () => void }): JSX.Elem
         )}
         {manifest && <Typography sx={{ fontFamily: 'monospace' }}>manifest: {manifest}</Typography>}
       </Box>
-      <Stack direction="row" spacing={2}>
-        <TextField label="Patient id" required value={patient} onChange={(e) => setPatient(e.target.value)} />
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
+        <PatientField patients={patients} value={patient} onChange={setPatient} disabled={job !== null} />
         <TextField
           label="Study"
           helperText="Defaults to the folder's name"
           value={study}
+          disabled={job !== null}
           onChange={(e) => setStudy(e.target.value)}
+        />
+        <TextField
+          label="Study date"
+          type="date"
+          helperText="When the photographs were taken"
+          value={studyDate}
+          disabled={job !== null}
+          onChange={(e) => setStudyDate(e.target.value)}
+          slotProps={{ inputLabel: { shrink: true } }}
         />
       </Stack>
       <Box>
         {job === null ? (
-          <Button variant="contained" disabled={folders.length === 0 || !patient.trim()} onClick={start}>
+          <Button
+            variant="contained"
+            disabled={folders.length === 0 || !ready(patient, patients)}
+            onClick={start}
+          >
             Import
           </Button>
         ) : (
@@ -107,7 +134,7 @@ export function ImportView({ onImported }: { onImported: () => void }): JSX.Elem
       </Box>
       {job !== null && <ProgressView progress={progress.at(-1) ?? null} />}
       {error && <Alert severity="error">{error}</Alert>}
-      {finished && <ImportReport event={finished} />}
+      {finished && <ImportReport event={finished} onOpenStudy={onOpenStudy} />}
     </Stack>
   );
 }
@@ -133,36 +160,9 @@ function ProgressView({ progress }: { progress: Progress | null }): JSX.Element 
   );
 }
 
-function ImportReport({ event }: { event: Finished }): JSX.Element {
-  const report = event.import;
-  if (event.outcome === 'failed') return <Alert severity="error">Import failed: {event.message}</Alert>;
-  return (
-    <Stack spacing={1} data-testid="import-report">
-      <Alert
-        severity={
-          event.outcome === 'cancelled' ? 'warning' : report && report.failed > 0 ? 'info' : 'success'
-        }
-      >
-        {event.outcome === 'cancelled' ? 'Import cancelled. ' : 'Import finished. '}
-        {report &&
-          `${report.imported} imported, ${report.alreadyImported} already there, ${report.duplicates} duplicate(s), ` +
-            `${report.failed} failed${report.notProcessed ? `, ${report.notProcessed} not reached` : ''}; ` +
-            `${report.ranked} image(s) ranked.`}
-      </Alert>
-      {report && report.files.length > 0 && (
-        <List dense aria-label="Files not imported">
-          {report.files.map((f) => (
-            <ListItem key={f.path} disableGutters>
-              <ListItemText primary={f.path} secondary={`${f.status}: ${f.reason}`} />
-            </ListItem>
-          ))}
-        </List>
-      )}
-      {report?.warnings.map((w) => (
-        <Alert key={w} severity="warning">
-          {w}
-        </Alert>
-      ))}
-    </Stack>
-  );
+/** A patient is chosen: one the library has, or a new one the user asked to create. */
+function ready(patient: PatientChoice, patients: CallState<ApiResponse<'patients'>>): boolean {
+  const code = patient.code.trim();
+  if (!code) return false;
+  return patient.create || (patients.status === 'ok' && patients.data.some((p) => p.code === code));
 }

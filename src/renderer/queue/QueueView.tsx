@@ -1,7 +1,7 @@
 import { Button, Stack, Typography } from '@mui/material';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { shortcutKey } from '../image/shortcuts';
-import { CallStateView, RetryAlert } from '../CallStateView';
+import { CallStateView, ErrorText, RetryAlert } from '../CallStateView';
 import { percent } from '../percent';
 import type { CallState } from '../useApi';
 import { QueueCard, QueueCardPlaceholder, QueueGridStyles } from './QueueCard';
@@ -52,13 +52,15 @@ interface Selection {
 
 /** The ranked images: most suspicious first, or the unlabeled ones the model is least sure about. */
 export function QueueView({
+  initialFilters = NO_FILTERS,
   onImport,
 }: {
+  initialFilters?: Filters;
   /** Goes to the import screen: the way out of an empty library. */
   onImport: () => void;
 }): JSX.Element {
   const [order, setOrder] = useState<Order>(FIRST_ORDER);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(initialFilters);
   const query = useMemo(() => queueQuery(order, filters), [order, filters]);
   const grid = useVirtualGrid(LAYOUT);
   const gridElement = useRef<HTMLElement | null>(null);
@@ -148,7 +150,7 @@ export function QueueView({
             </Typography>
             {queue.error && (
               <RetryAlert onRetry={queue.reload}>
-                Some of the queue could not be loaded: {queue.error}
+                Some of the queue could not be loaded. <ErrorText {...queue.error} />
               </RetryAlert>
             )}
             {summary.total === 0 && unfiltered(order, filters) ? (
@@ -203,7 +205,7 @@ function unfiltered(order: Order, filters: Filters): boolean {
 /** The queue's first answer decides between the spinner, the error and the grid. */
 function callState(queue: QueuePages): CallState<NonNullable<QueuePages['summary']>> {
   if (queue.summary) return { status: 'ok', data: queue.summary };
-  return queue.error ? { status: 'error', message: queue.error } : { status: 'loading' };
+  return queue.error ? { status: 'error', ...queue.error } : { status: 'loading' };
 }
 
 /** The cards in view, and empty space for the rest, so the scrollbar spans the whole queue. */
