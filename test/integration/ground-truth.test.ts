@@ -105,10 +105,20 @@ describe('ground truth from CSV', () => {
         ].join('\n'),
       );
       const report = importGroundTruth(library, csv, 'dr-b');
-      expect(report).toMatchObject({ rows: 8, added: 2, failed: 6 });
+      expect(report).toMatchObject({ rows: 8, added: 3, failed: 5, skipped: 0 });
+      // An unknown word beside a valid melanoma value keeps the row, as "other", with a warning.
+      expect(report.warnings).toEqual([
+        {
+          line: 5,
+          reason: expect.stringMatching(
+            /^diagnosis: "freckle" is not a diagnosis: use a code or a name \(akiec, bcc, .*nevus.*\); recorded as "other"/,
+          ),
+        },
+      ]);
+      const freckle = library.images.idsByName().get('ISIC_0024308')?.[0] as number;
+      expect(library.labels.current(freckle)).toMatchObject({ melanoma: false, diagnosis: 'other' });
       expect(report.problems).toEqual([
         { line: 4, reason: 'melanoma: "maybe" is not yes/no' },
-        { line: 5, reason: 'diagnosis: "freckle" is not one of akiec, bcc, bkl, df, mel, nv, vasc, other' },
         {
           line: 6,
           reason: expect.stringMatching(/^Invalid label, diagnosis: melanoma and diagnosis disagree/),
@@ -116,7 +126,7 @@ describe('ground truth from CSV', () => {
         {
           line: 7,
           reason:
-            'confirmation: "telepathy" is not one of histopathology, consensus, follow-up, confocal, clinical',
+            'confirmation: "telepathy" is not one of histopathology, confocal, consensus, follow-up, clinical',
         },
         { line: 8, reason: 'date: "03/02/2026" is not a date (YYYY-MM-DD)' },
         { line: 9, reason: 'no image in the library matches image "ISIC_9999999.jpg"' },
@@ -132,7 +142,7 @@ describe('ground truth from CSV', () => {
       });
       expect(library.audit.list(1)[0]).toMatchObject({
         action: 'labels.import',
-        details: { added: 2, failed: 6 },
+        details: { added: 3, failed: 5, skipped: 0 },
       });
     } finally {
       library.close();

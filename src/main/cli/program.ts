@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { actorOption, libraryCommand, withCancellation } from './command';
-import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from '../../api/labels';
+import { CONFIRMATIONS, type Confirmation } from '../../api/labels';
+import { readDiagnosis, unknownDiagnosisMessage } from '../../api/diagnosis-words';
 import type { Library } from '../library';
 import { sha256 } from '../imaging/inspect';
 import { progressReporter } from './progress';
 import { importSummary } from './summaries';
+import { groundTruthSummary } from './ground-truth-summary';
 import { registerSettingsCommand } from './settings-command';
 import { rankingSummary, registerModelCommands } from './model-commands';
 import { EXIT, UsageError, type Output } from './output';
@@ -97,10 +99,11 @@ export function buildProgram(out: Output, version: string): Command {
 
   withLibrary<{
     melanoma: string;
-    diagnosis?: Diagnosis;
+    diagnosis?: string;
     confirmedBy?: Confirmation;
     date?: string;
     note?: string;
+    overwrite?: boolean;
     by: string;
   }>(
     program
@@ -110,17 +113,23 @@ export function buildProgram(out: Output, version: string): Command {
       .addOption(
         new Option('--melanoma <yes|no>', 'is it a melanoma').choices(['yes', 'no']).makeOptionMandatory(),
       )
-      .addOption(new Option('--diagnosis <dx>', 'the diagnosis').choices(DIAGNOSES))
+      .option('--diagnosis <dx>', 'the diagnosis: a code (nv, mel …) or a name ("seborrheic keratosis")')
       .addOption(new Option('--confirmed-by <how>', 'how it was confirmed').choices(CONFIRMATIONS))
       .option('--date <yyyy-mm-dd>', 'when it was confirmed')
       .option('--note <text>', 'a note')
+      .option('--overwrite', 'replace a label whose melanoma value differs, or a firmer confirmation')
       .addOption(byOption),
     (services, options, image) => {
       const imageId = resolveImage(services.context.library, image as string);
+      const diagnosis = options.diagnosis === undefined ? undefined : readDiagnosis(options.diagnosis);
+      if (diagnosis === null)
+        throw new UsageError(`--diagnosis: ${unknownDiagnosisMessage(options.diagnosis ?? '')}`);
       const result = services.review.save({
         imageId,
         melanoma: options.melanoma === 'yes',
-        diagnosis: options.diagnosis,
+        diagnosis: diagnosis?.diagnosis,
+        diagnosisDetail: diagnosis?.detail ?? undefined,
+        overwrite: options.overwrite,
         confirmedBy: options.confirmedBy,
         confirmedAt: options.date,
         note: options.note,
@@ -128,7 +137,8 @@ export function buildProgram(out: Output, version: string): Command {
       out.result(result, () => {
         const l = result.label;
         const how = l.confirmedBy ? `, confirmed by ${l.confirmedBy}` : '';
-        const what = `melanoma: ${l.melanoma ? 'yes' : 'no'}${l.diagnosis ? `, ${l.diagnosis}` : ''}${how}`;
+        const dx = l.diagnosis ? `, ${l.diagnosis}${l.diagnosisDetail ? ` ${l.diagnosisDetail}` : ''}` : '';
+        const what = `melanoma: ${l.melanoma ? 'yes' : 'no'}${dx}${how}`;
         return `${result.added ? 'Labeled' : 'Unchanged:'} image ${imageId} (${what})`;
       });
       return EXIT.ok;
@@ -155,23 +165,17 @@ export function buildProgram(out: Output, version: string): Command {
   );
 
   const labels = program.command('labels').description('ground truth in bulk');
-  withLibrary<{ by: string }>(
+  withLibrary<{ by: string; overwrite?: boolean }>(
     labels
       .command('import')
       .description('record ground truth from a CSV (image, melanoma, diagnosis, confirmation, date)')
       .argument('<csv>', 'e.g. a pathology export, or HAM10000 labels.csv')
+      .option('--overwrite', 'also record rows that flip melanoma or weaken a confirmation')
       .addOption(byOption),
-    (services, _options, file) => {
-      const report = services.review.importCsv(file as string);
-      out.result(report, () =>
-        [
-          `${report.added} label(s) recorded, ${report.unchanged} unchanged, ${report.failed} row(s) failed ` +
-            `(${report.rows} rows in ${report.file})`,
-          ...report.problems.slice(0, 50).map((p) => `  line ${p.line}: ${p.reason}`),
-          ...(report.problems.length > 50 ? [`  … and ${report.problems.length - 50} more`] : []),
-        ].join('\n'),
-      );
-      return report.failed > 0 ? EXIT.partial : EXIT.ok;
+    (services, options, file) => {
+      const report = services.review.importCsv(file as string, { overwrite: options.overwrite });
+      out.result(report, () => groundTruthSummary(report));
+      return report.failed > 0 || report.skipped > 0 ? EXIT.partial : EXIT.ok;
     },
   );
 

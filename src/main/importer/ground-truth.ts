@@ -1,7 +1,10 @@
 import path from 'node:path';
-import { CONFIRMATIONS, DIAGNOSES, type Confirmation, type Diagnosis } from '../../api/labels';
+import { CONFIRMATIONS, type Confirmation, type Diagnosis, type DiagnosisDetail } from '../../api/labels';
+import { readDiagnosis, unknownDiagnosisMessage } from '../../api/diagnosis-words';
+import { describeLabel, overwriteReason } from '../../api/label-change';
 import type { Library } from '../library';
 import { LibraryError } from '../library/errors';
+import { validLabel } from '../library/labels';
 import { CsvError, pickColumn, readCsv, readYesNo } from './csv';
 
 export interface GroundTruthReport {
@@ -13,6 +16,11 @@ export interface GroundTruthReport {
   unchanged: number;
   failed: number;
   problems: Array<{ line: number; reason: string }>;
+  /** Rows that would flip melanoma or weaken a confirmation, left out for want of `overwrite`. */
+  skipped: number;
+  skips: Array<{ line: number; imageId: number; current: string; proposed: string; reason: string }>;
+  /** Rows recorded with a caveat, such as a diagnosis word read as "other". */
+  warnings: Array<{ line: number; reason: string }>;
 }
 
 const COLUMNS = {
@@ -39,7 +47,12 @@ const CONFIRMATION_WORDS: Record<string, Confirmation> = {
  * (by library id, file name, or file name without extension), melanoma, diagnosis, how confirmed, date.
  * A bad row is reported with its line and field; the other rows are still recorded.
  */
-export function importGroundTruth(library: Library, file: string, actor: string): GroundTruthReport {
+export function importGroundTruth(
+  library: Library,
+  file: string,
+  actor: string,
+  options: { overwrite?: boolean } = {},
+): GroundTruthReport {
   const table = readCsv(file);
   const imageColumns = COLUMNS.image.filter((column) => table.columns.includes(column));
   if (imageColumns.length === 0) {
@@ -67,6 +80,9 @@ export function importGroundTruth(library: Library, file: string, actor: string)
     unchanged: 0,
     failed: 0,
     problems: [],
+    skipped: 0,
+    skips: [],
+    warnings: [],
   };
 
   library.transaction(() => {
@@ -74,17 +90,33 @@ export function importGroundTruth(library: Library, file: string, actor: string)
       try {
         const imageId = resolveImage(library, byName, imageColumns, values);
         const value = (name: string | undefined): string => (name ? (values[name] ?? '').trim() : '');
-        const diagnosis = parseDiagnosis(value(columns.diagnosis), columns.diagnosis);
         const melanoma = columns.melanoma ? parseYesNo(value(columns.melanoma), columns.melanoma) : undefined;
-        const { added } = library.labels.add({
+        const { diagnosis, detail, warning } = parseDiagnosis(
+          value(columns.diagnosis),
+          columns.diagnosis,
+          melanoma,
+        );
+        const label = {
           imageId,
           melanoma: melanoma ?? diagnosis === 'mel',
           diagnosis,
+          diagnosisDetail: detail,
           confirmedBy: parseConfirmation(value(columns.confirmation), columns.confirmation),
           confirmedAt: parseDate(value(columns.date), columns.date),
           note: value(columns.note) || undefined,
           labeledBy: actor,
-        });
+        };
+        validLabel(label);
+        const current = library.labels.current(imageId);
+        const reason = options.overwrite ? null : overwriteReason(current, label);
+        if (current && reason) {
+          const skip = { current: describeLabel(current), proposed: describeLabel(label), reason };
+          report.skipped++;
+          report.skips.push({ line, imageId, ...skip });
+          continue;
+        }
+        const { added } = library.labels.add(label);
+        if (warning) report.warnings.push({ line, reason: warning });
         if (added) report.added++;
         else report.unchanged++;
         const lesionId = value(columns.lesionId);
@@ -99,6 +131,7 @@ export function importGroundTruth(library: Library, file: string, actor: string)
       rows: report.rows,
       added: report.added,
       failed: report.failed,
+      skipped: report.skipped,
     });
   });
   return report;
@@ -138,11 +171,24 @@ function parseYesNo(raw: string, column: string): boolean | undefined {
   return answer;
 }
 
-function parseDiagnosis(raw: string, column: string | undefined): Diagnosis | undefined {
-  const word = raw.toLowerCase();
-  if (word === '') return undefined;
-  if ((DIAGNOSES as readonly string[]).includes(word)) return word as Diagnosis;
-  throw new RowError(`${column}: "${raw}" is not one of ${DIAGNOSES.join(', ')}`);
+/**
+ * A code or a name; an unknown word fails the row unless the melanoma column says what matters, in
+ * which case the row is kept as "other" (or as the melanoma it says it is) with a warning.
+ */
+function parseDiagnosis(
+  raw: string,
+  column: string | undefined,
+  melanoma: boolean | undefined,
+): { diagnosis?: Diagnosis; detail?: DiagnosisDetail; warning?: string } {
+  if (raw === '') return {};
+  const known = readDiagnosis(raw);
+  if (known) return { diagnosis: known.diagnosis, detail: known.detail ?? undefined };
+  const message = `${column}: ${unknownDiagnosisMessage(raw)}`;
+  if (melanoma === undefined) throw new RowError(message);
+  return {
+    diagnosis: melanoma ? 'mel' : 'other',
+    warning: `${message}; recorded as ${melanoma ? 'melanoma' : '"other"'} from the melanoma column`,
+  };
 }
 
 function parseConfirmation(raw: string, column: string | undefined): Confirmation | undefined {

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { LabelInputSchema, type Label, type LabelInput } from '../../api/labels';
 import type { Db } from './database';
 import { LibraryError } from './errors';
@@ -44,15 +45,7 @@ export class Labels {
    * to the current one adds nothing, so importing the same pathology export twice changes nothing.
    */
   add(input: LabelInput): { label: Label; added: boolean } {
-    const parsed = LabelInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new LibraryError(
-        `Invalid label, ${issue?.path.join('.') || 'label'}: ${issue?.message}`,
-        'invalid',
-      );
-    }
-    const label = parsed.data;
+    const label = validLabel(input);
     const diagnosis = label.diagnosis ?? (label.melanoma ? 'mel' : null);
     const current = this.current(label.imageId);
     if (
@@ -159,6 +152,19 @@ export class Labels {
   labeledImageCount(): number {
     return this.db.prepare('SELECT count(*) FROM current_labels').pluck().get() as number;
   }
+}
+
+/** The label, checked: a LibraryError ('invalid') names the first field that is wrong. */
+export function validLabel(input: LabelInput): z.output<typeof LabelInputSchema> {
+  const parsed = LabelInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LibraryError(
+      `Invalid label, ${issue?.path.join('.') || 'label'}: ${issue?.message}`,
+      'invalid',
+    );
+  }
+  return parsed.data;
 }
 
 function toLabel(row: LabelRow): Label {

@@ -2,6 +2,7 @@ import type { ImageDetail } from '../../api/contract';
 import type { LabelInput } from '../../api/labels';
 import { describeLabel, overwriteReason } from '../../api/label-change';
 import { LibraryError } from '../library';
+import { validLabel } from '../library/labels';
 import { importGroundTruth, type GroundTruthReport } from '../importer/ground-truth';
 import type { ImageExplanation } from '../triage/explain';
 import { Explainer } from '../triage/explainer';
@@ -60,7 +61,7 @@ export class ReviewService {
     const { library, actor } = this.context;
     return library.transaction(() => {
       const current = library.labels.current(input.imageId);
-      const reason = overwrite ? null : overwriteReason(current, input);
+      const reason = overwrite ? null : overwriteReason(current, validLabel({ ...input, labeledBy: actor }));
       if (current && reason) {
         const image = library.images.byId(input.imageId);
         throw new LibraryError(
@@ -88,8 +89,11 @@ export class ReviewService {
     });
   }
 
-  /** Ground truth from a CSV: every good row recorded, each bad one reported with its line and field. */
-  importCsv(file: string): GroundTruthReport {
-    return importGroundTruth(this.context.library, file, this.context.actor);
+  /**
+   * Ground truth from a CSV: every good row recorded, each bad one reported with its line and field, each
+   * that would flip melanoma or weaken a confirmation skipped with the reason unless `overwrite`.
+   */
+  importCsv(file: string, options: { overwrite?: boolean } = {}): GroundTruthReport {
+    return importGroundTruth(this.context.library, file, this.context.actor, options);
   }
 }
