@@ -139,6 +139,8 @@ export const ImageDetailSchema = z.object({
   fileName: z.string(),
   patient: z.string(),
   study: z.string(),
+  /** The study's date (ISO calendar date), when one was given at import. */
+  studyDate: z.string().nullable(),
   width: count,
   height: count,
   format: z.string(),

@@ -178,9 +178,9 @@ describe('renderer', () => {
     ).toEqual([false, true]);
 
     await page.keyboard.press('m');
-    await expect.poll(() => history.textContent()).toContain('Melanoma (mel)');
+    await expect.poll(() => history.textContent()).toContain('Melanoma');
     await page.keyboard.press('h');
-    await expect.poll(() => history.textContent()).toContain('Melanoma (mel), histopathology');
+    await expect.poll(() => history.textContent()).toContain('Melanoma, histopathology');
     expect(app.library().labels.current(imageId)).toMatchObject({
       melanoma: true,
       diagnosis: 'mel',

@@ -24,6 +24,13 @@ export interface ImageRecord extends NewImage {
   importedAt: string;
 }
 
+/** Whose image it is: the patient's code, the study's name and the study's date (ISO), if given. */
+export interface ImageOwner {
+  patient: string;
+  study: string;
+  studyDate: string | null;
+}
+
 const COLUMNS = `id, study_id AS studyId, sha256, original_path AS originalPath, original_name AS originalName,
   format, width, height, orientation, bytes, captured_at AS capturedAt, body_site AS bodySite,
   lesion_id AS lesionId, imported_at AS importedAt`;
@@ -66,14 +73,14 @@ export class Images {
   }
 
   /** An image with the codes of the patient and the study it belongs to. */
-  withOwner(id: number): (ImageRecord & { patient: string; study: string }) | undefined {
+  withOwner(id: number): (ImageRecord & ImageOwner) | undefined {
     return this.db
       .prepare(
-        `SELECT ${QUALIFIED_COLUMNS}, p.code AS patient, s.name AS study
+        `SELECT ${QUALIFIED_COLUMNS}, p.code AS patient, s.name AS study, s.study_date AS studyDate
          FROM images i JOIN studies s ON s.id = i.study_id JOIN patients p ON p.id = s.patient_id
          WHERE i.id = ?`,
       )
-      .get(id) as (ImageRecord & { patient: string; study: string }) | undefined;
+      .get(id) as (ImageRecord & ImageOwner) | undefined;
   }
 
   bySha256(sha256: string): ImageRecord | undefined {

@@ -27,6 +27,7 @@ export class ReviewService {
       fileName: image.originalName,
       patient: image.patient,
       study: image.study,
+      studyDate: image.studyDate,
       width: image.width,
       height: image.height,
       format: image.format,

@@ -1,10 +1,13 @@
 import {
+  Alert,
   Box,
+  Button,
   Chip,
   Dialog,
   DialogContent,
   DialogTitle,
   IconButton,
+  Snackbar,
   Stack,
   Table,
   TableBody,
@@ -12,13 +15,15 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { useEffect, useMemo, useState, type JSX } from 'react';
+import { useCallback, useEffect, useMemo, useState, type JSX } from 'react';
 import type { ImageDetail } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
-import { useApiCall } from '../useApi';
-import { LabelPanel } from './LabelPanel';
+import { messageOf, useApiCall } from '../useApi';
+import { LabelPanel, type SavedChange } from './LabelPanel';
+import { describeLabel, overwriteReason } from '../../api/label-change';
 import { ImageViewer } from './ImageViewer';
 import { shortcutKey } from './shortcuts';
+import { formatDate, formatDateTime } from '../format/dateTime';
 
 /**
  * One image at full size (zoom, pan and the heatmap in ImageViewer) with what the model says, its
@@ -42,6 +47,27 @@ export function ImageView({
   const request = useMemo(() => ({ imageId }), [imageId]);
   const { state, reload } = useApiCall('imageDetail', request);
   const [saveError, setSaveError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<(SavedNotice & { seq: number }) | null>(null);
+  // The title keeps naming the patient while the details reload after a save.
+  const [shown, setShown] = useState<ImageDetail | null>(null);
+  if (state.status === 'ok' && state.data !== shown) setShown(state.data);
+  const identity = shown?.id === imageId ? shown : null;
+
+  const afterSave = useCallback(
+    (notice: SavedNotice) => {
+      setSaveError(null);
+      setSaved({ ...notice, seq: (saved?.seq ?? 0) + 1 });
+      if (notice.change.imageId === imageId) reload();
+      onLabeled();
+    },
+    [imageId, reload, onLabeled, saved?.seq],
+  );
+  const undoSaved = (change: SavedChange): void => {
+    undoChange(change).then(
+      (message) => afterSave({ change: { ...change, before: change.after, after: change.before }, message }),
+      (error: unknown) => setSaveError(messageOf(error)),
+    );
+  };
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -55,10 +81,21 @@ export function ImageView({
 
   return (
     <Dialog open fullWidth maxWidth="lg" onClose={onClose} aria-labelledby="image-title">
-      <DialogTitle id="image-title" sx={{ display: 'flex', alignItems: 'center', gap: 1 }}>
-        <Box sx={{ flex: 1 }}>
-          Image {position}
-          {state.status === 'ok' && ` · ${state.data.fileName}`}
+      <DialogTitle id="image-title" sx={{ display: 'flex', alignItems: 'center', gap: 1, py: 1 }}>
+        <Box sx={{ flex: 1, minWidth: 0 }}>
+          {/* Whose image it is, above everything that can scroll: labels go to the patient shown here. */}
+          <Typography
+            component="span"
+            variant="h6"
+            data-testid="image-identity"
+            sx={{ display: 'block', overflowWrap: 'anywhere' }}
+          >
+            {identity ? identityOf(identity) : 'Loading…'}
+          </Typography>
+          <Typography component="span" variant="body2" color="text.secondary" sx={{ display: 'block' }}>
+            Image {position}
+            {identity && ` · ${identity.fileName}`}
+          </Typography>
         </Box>
         <IconButton aria-label="Previous image (←)" onClick={() => onMove(-1)}>
           ‹
@@ -91,11 +128,12 @@ export function ImageView({
                 <Prediction detail={detail} />
                 <LabelPanel
                   detail={detail}
-                  onSaved={() => {
-                    setSaveError(null);
-                    reload();
-                    onLabeled();
-                  }}
+                  onSaved={(change) => afterSave({ change, message: change.message, undoable: true })}
+                  undoLast={
+                    saved?.undoable && saved.change.imageId === detail.id
+                      ? () => undoSaved(saved.change)
+                      : undefined
+                  }
                   onError={setSaveError}
                 />
                 {saveError && (
@@ -109,6 +147,32 @@ export function ImageView({
           </CallStateView>
         </Box>
       </DialogContent>
+      {/* Inside the dialog: outside it, the modal would hide it from screen readers and the keyboard. */}
+      <Snackbar
+        key={saved?.seq}
+        open={saved !== null}
+        autoHideDuration={8000}
+        onClose={(_event, reason) => {
+          if (reason !== 'clickaway') setSaved(null);
+        }}
+        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+      >
+        <Alert
+          severity="success"
+          variant="filled"
+          data-testid="saved-notice"
+          sx={{ fontSize: '0.875rem', alignItems: 'center' }}
+          action={
+            saved?.undoable && (
+              <Button color="inherit" onClick={() => undoSaved(saved.change)}>
+                Undo
+              </Button>
+            )
+          }
+        >
+          {saved?.message}
+        </Alert>
+      </Snackbar>
     </Dialog>
   );
 }
@@ -121,12 +185,45 @@ function Prediction({ detail }: { detail: ImageDetail }): JSX.Element {
       <Typography variant="h4" component="p" data-testid="detail-probability">
         {(100 * probability).toFixed(1)} %
       </Typography>
-      {suspicious && <Chip color="warning" label="Suspicious" />}
+      {/* Black on MUI's orange is 6.7:1; its white text is 3.1:1, under AA's 4.5:1. */}
+      {suspicious && (
+        <Chip color="warning" label="Suspicious" sx={{ fontSize: '0.875rem', color: 'common.black' }} />
+      )}
       <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
         melanoma probability, model {model}
       </Typography>
     </Stack>
   );
+}
+
+/** A save just made, told with an Undo; an undo is told without one. */
+interface SavedNotice {
+  change: SavedChange;
+  message: string;
+  undoable?: boolean;
+}
+
+/**
+ * Puts back the label a save replaced (or withdraws a first label), as U does just after the save.
+ * Clicking Undo beside what was saved confirms it, so a protected label is put back without asking.
+ */
+async function undoChange({ imageId, before, after }: SavedChange): Promise<string> {
+  const api = window.api;
+  if (!api) throw new Error('window.api is missing: this page must run inside the app');
+  if (!before) {
+    await api.withdrawLabel({ imageId });
+    return 'Undone: the image is unlabeled again';
+  }
+  const protectedChange = after !== null && overwriteReason(after, before) !== null;
+  await api.saveLabel({ imageId, ...before, ...(protectedChange ? { overwrite: true } : {}) });
+  return `Undone: back to ${describeLabel(before)}`;
+}
+
+/** Patient · study · date: the study's date, or else the day the photograph was taken. */
+function identityOf(detail: ImageDetail): string {
+  const day = detail.studyDate ?? detail.capturedAt;
+  const date = day ? formatDate(day) : 'date unknown';
+  return `${detail.patient} · ${detail.study} · ${date}`;
 }
 
 function Metadata({ detail }: { detail: ImageDetail }): JSX.Element {
@@ -137,8 +234,9 @@ function Metadata({ detail }: { detail: ImageDetail }): JSX.Element {
       'Size',
       `${detail.width} × ${detail.height} px, ${detail.format}, ${(detail.bytes / 1024).toFixed(0)} kB`,
     ],
-    ['Captured', detail.capturedAt ?? 'unknown'],
-    ['Imported', detail.importedAt],
+    ['Study date', detail.studyDate ? formatDate(detail.studyDate) : '—'],
+    ['Captured', detail.capturedAt ? formatDateTime(detail.capturedAt) : 'unknown'],
+    ['Imported', formatDateTime(detail.importedAt)],
     ['Body site', detail.bodySite ?? '—'],
     ['Lesion', detail.lesionId ?? '—'],
   ];

@@ -1,6 +1,7 @@
 import {
   Box,
   Button,
+  Chip,
   List,
   ListItem,
   ListItemText,
@@ -13,25 +14,49 @@ import {
 } from '@mui/material';
 import { useCallback, useEffect, useState, type JSX } from 'react';
 import type { ImageDetail, LabelRequest } from '../../api/contract';
+import { DIAGNOSIS_NAMES } from '../../api/diagnosis-words';
+import { describeLabel, overwriteReason } from '../../api/label-change';
+import { CONFIRMATIONS, DIAGNOSIS_DETAILS, type Confirmation } from '../../api/vocabulary';
+import { formatDateTime, formatTime } from '../format/dateTime';
 import { messageOf } from '../useApi';
-import { CONFIRMATIONS, DIAGNOSES, type Confirmation } from '../../api/vocabulary';
+import { groupHistory } from './historyGroups';
+import {
+  applyChoice,
+  asChoice,
+  labelAfter,
+  type Choice,
+  type LabelChoice,
+  type StoredLabel,
+} from './labelChoice';
+import {
+  CONFIRMATION_KEYS,
+  DIGIT_DIAGNOSES,
+  confirmationOfKey,
+  diagnosisKey,
+  diagnosisOfKey,
+} from './labelKeys';
+import { OverwriteDialog } from './OverwriteDialog';
+import { setSessionConfirmation, useSessionConfirmation } from './sessionConfirmation';
 import { shortcutKey } from './shortcuts';
 
-/** The keys that label, shown beside their buttons. */
-const CONFIRMATION_KEYS: Record<Confirmation, string> = {
-  histopathology: 'H',
-  consensus: 'C',
-  'follow-up': 'F',
-  confocal: 'O',
-  clinical: 'L',
-};
-
-type Current = ImageDetail['labels'][number] | undefined;
-
-/** The image's label while `row` is the newest of its history: none if it is a withdrawal. */
-function labelAfter(row: Current): Current {
-  return row?.withdrawn ? undefined : row;
+/** What a save did, for the message that offers to undo it. */
+export interface SavedChange {
+  imageId: number;
+  /** e.g. "Saved: Melanoma (mel), histopathology". */
+  message: string;
+  /** The label before the save (null: none), which Undo puts back. */
+  before: LabelChoice | null;
+  /** The label the save left, which Undo replaces. */
+  after: LabelChoice | null;
 }
+
+/** Readable at a distance (issue 17): no text in the panel under 14 px. */
+const TEXT_14 = { fontSize: '0.875rem' } as const;
+/** A field's floating label is drawn at 0.75 of 16 px, 12 px; at 0.875, 14 px (its notch to match). */
+const FIELD_14 = {
+  '& .MuiInputLabel-shrink': { transform: 'translate(14px, -9px) scale(0.875)' },
+  '& legend': { fontSize: '0.875em' },
+} as const;
 
 /**
  * A row of choices wraps in a narrow column (a small window, or 125–150 % zoom) instead of overflowing
@@ -45,36 +70,50 @@ const WRAP = {
     border: 1,
     borderColor: 'divider',
     borderRadius: 1,
+    ...TEXT_14,
   },
 } as const;
 
 /**
- * Ground truth for one image, saved at once on each choice: M melanoma, N not melanoma, H/C/F/O/L how
- * it was confirmed, U undo (the previous label again, or none after the first: labels are never erased,
- * only superseded or withdrawn).
+ * Ground truth for one image, saved at once on each choice: M melanoma, N not melanoma, a digit a
+ * diagnosis, H/C/F/O/L how it was confirmed (with Shift: the session's default), U undo (the previous
+ * label again, or none after the first: labels are never erased, only superseded or withdrawn). A
+ * save that would replace protected ground truth asks first.
  */
 export function LabelPanel({
   detail,
   onSaved,
   onError,
+  undoLast,
 }: {
   detail: ImageDetail;
-  onSaved: () => void;
+  onSaved: (change: SavedChange) => void;
   onError: (message: string) => void;
+  /** Undoes the save the view's notice shows, when it is this image's newest: U is its Undo then. */
+  undoLast?: () => void;
 }): JSX.Element {
   const history = detail.labels;
   const current = labelAfter(history.at(-1));
+  const sessionDefault = useSessionConfirmation();
   const [saving, setSaving] = useState(false);
+  const [pending, setPending] = useState<{ next: LabelChoice; reason: string } | null>(null);
 
-  const run = useCallback(
-    (call: (api: NonNullable<typeof window.api>) => Promise<unknown>) => {
+  const save = useCallback(
+    (next: LabelChoice | null, overwrite: boolean) => {
       const api = window.api;
       if (saving || !api) return;
       setSaving(true);
-      call(api).then(
+      const before = current ? asChoice(current) : null;
+      const call = next
+        ? api.saveLabel({ imageId: detail.id, ...next, ...(overwrite ? { overwrite: true } : {}) })
+        : api.withdrawLabel({ imageId: detail.id });
+      call.then(
         () => {
           setSaving(false);
-          onSaved();
+          const message = next
+            ? `Saved: ${describeLabel(next)}`
+            : `Withdrawn: ${current ? describeLabel(asChoice(current)) : 'the label'}; the image is unlabeled`;
+          onSaved({ imageId: detail.id, message, before, after: next });
         },
         (error: unknown) => {
           setSaving(false);
@@ -82,39 +121,45 @@ export function LabelPanel({
         },
       );
     },
-    [saving, onSaved, onError],
+    [saving, current, detail.id, onSaved, onError],
   );
-  const save = (label: Omit<LabelRequest, 'imageId'>): void =>
-    run((api) => api.saveLabel({ imageId: detail.id, ...definedOnly(label) }));
-  // Each choice changes one thing and keeps the rest of the current label.
-  const melanoma = (): void => save({ ...(current && asRequest(current)), melanoma: true, diagnosis: 'mel' });
-  const notMelanoma = (): void =>
-    save({
-      ...(current && asRequest(current)),
-      melanoma: false,
-      diagnosis: current?.diagnosis !== 'mel' ? (current?.diagnosis ?? undefined) : undefined,
-    });
-  const confirm = (confirmedBy: Confirmation): void => {
-    if (current) save({ ...asRequest(current), confirmedBy });
-    else onError('Say melanoma (M) or not (N) first, then how it was confirmed.');
+
+  /** Saves `next`, or asks first when it would replace protected ground truth. */
+  const propose = (next: LabelChoice): void => {
+    const reason = current ? overwriteReason(asChoice(current), next) : null;
+    if (reason) setPending({ next, reason });
+    else save(next, false);
   };
-  // Undo goes back to the label before the newest row: an earlier label, or none, as at first.
+  const choose = (choice: Choice): void => {
+    const next = applyChoice(current, choice, sessionDefault);
+    if ('error' in next) onError(next.error);
+    else propose(next);
+  };
+  // Undo goes back to the label before the newest row: an earlier label, or none, as at first. Just
+  // after a save it is the notice's Undo; later, going back past confirmed ground truth asks first.
   const previous = labelAfter(history.at(-2));
   const undo = (): void => {
-    if (previous) save(asRequest(previous));
-    else if (current) run((api) => api.withdrawLabel({ imageId: detail.id }));
+    if (undoLast) undoLast();
+    else if (previous) propose(asChoice(previous));
+    else if (current) save(null, false);
   };
+  const toggleDefault = (confirmation: Confirmation): void =>
+    setSessionConfirmation(sessionDefault === confirmation ? null : confirmation);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      const key = shortcutKey(event)?.toUpperCase();
-      if (key === 'M') melanoma();
-      else if (key === 'N') notMelanoma();
-      else if (key === 'U') undo();
-      else {
-        const confirmation = CONFIRMATIONS.find((c) => CONFIRMATION_KEYS[c] === key);
-        if (confirmation) confirm(confirmation);
-      }
+      const key = shortcutKey(event);
+      if (key === null || pending) return;
+      const diagnosis = diagnosisOfKey(key);
+      const confirmation = confirmationOfKey(key);
+      if (key.toUpperCase() === 'M') choose({ kind: 'melanoma', melanoma: true });
+      else if (key.toUpperCase() === 'N') choose({ kind: 'melanoma', melanoma: false });
+      else if (key.toUpperCase() === 'U') undo();
+      else if (diagnosis) choose({ kind: 'diagnosis', diagnosis });
+      else if (confirmation && event.shiftKey) toggleDefault(confirmation);
+      else if (confirmation) choose({ kind: 'confirmation', confirmedBy: confirmation });
+      else return;
+      event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -122,9 +167,10 @@ export function LabelPanel({
 
   return (
     <Stack spacing={1.5} aria-label="Label">
-      <Typography variant="overline" component="h2">
+      <Typography variant="subtitle2" component="h2">
         Ground truth
       </Typography>
+      {/* MUI's selected red and green on their own tint are 4.4:1; the dark shades pass AA's 4.5:1. */}
       <ToggleButtonGroup
         exclusive
         value={current ? String(current.melanoma) : null}
@@ -132,10 +178,20 @@ export function LabelPanel({
         disabled={saving}
         sx={WRAP}
       >
-        <ToggleButton value="true" color="error" onClick={melanoma}>
+        <ToggleButton
+          value="true"
+          color="error"
+          sx={{ '&.Mui-selected': { color: 'error.dark' } }}
+          onClick={() => choose({ kind: 'melanoma', melanoma: true })}
+        >
           Melanoma (M)
         </ToggleButton>
-        <ToggleButton value="false" color="success" onClick={notMelanoma}>
+        <ToggleButton
+          value="false"
+          color="success"
+          sx={{ '&.Mui-selected': { color: 'success.dark' } }}
+          onClick={() => choose({ kind: 'melanoma', melanoma: false })}
+        >
           Not melanoma (N)
         </ToggleButton>
       </ToggleButtonGroup>
@@ -144,21 +200,40 @@ export function LabelPanel({
         size="small"
         label="Diagnosis"
         value={current?.diagnosis ?? ''}
-        disabled={!current || current.melanoma || saving}
+        disabled={saving}
+        sx={FIELD_14}
         onChange={(e) =>
-          save({
-            ...(current && asRequest(current)),
-            melanoma: false,
-            diagnosis: e.target.value as LabelRequest['diagnosis'],
-          })
+          choose({ kind: 'diagnosis', diagnosis: e.target.value as NonNullable<LabelRequest['diagnosis']> })
         }
       >
-        {DIAGNOSES.filter((d) => d !== 'mel').map((d) => (
-          <MenuItem key={d} value={d}>
-            {d}
+        {(['mel', ...DIGIT_DIAGNOSES] as const).map((d) => (
+          <MenuItem key={d} value={d} sx={TEXT_14}>
+            {DIAGNOSIS_NAMES[d]} ({diagnosisKey(d)})
           </MenuItem>
         ))}
       </TextField>
+      {current?.melanoma && (
+        <ToggleButtonGroup
+          exclusive
+          size="small"
+          value={current.diagnosisDetail ?? null}
+          aria-label="Melanoma in situ or invasive"
+          disabled={saving}
+          sx={WRAP}
+        >
+          {DIAGNOSIS_DETAILS.map((detail) => (
+            <ToggleButton
+              key={detail}
+              value={detail}
+              onClick={() =>
+                choose({ kind: 'detail', detail: current.diagnosisDetail === detail ? undefined : detail })
+              }
+            >
+              {detail}
+            </ToggleButton>
+          ))}
+        </ToggleButtonGroup>
+      )}
       <ToggleButtonGroup
         exclusive
         size="small"
@@ -168,30 +243,91 @@ export function LabelPanel({
         sx={WRAP}
       >
         {CONFIRMATIONS.map((c) => (
-          <ToggleButton key={c} value={c} onClick={() => confirm(c)}>
+          <ToggleButton key={c} value={c} onClick={() => choose({ kind: 'confirmation', confirmedBy: c })}>
             {c} ({CONFIRMATION_KEYS[c]})
           </ToggleButton>
         ))}
       </ToggleButtonGroup>
+      <SessionDefault value={sessionDefault} onChange={(c) => setSessionConfirmation(c)} />
       <TextField
         key={`${detail.id}-${current?.id ?? 0}`}
         size="small"
         label="Note"
         multiline
+        sx={FIELD_14}
         defaultValue={current?.note ?? ''}
         disabled={!current || saving}
         onBlur={(e) => {
           if (current && e.target.value !== (current.note ?? '')) {
-            save({ ...asRequest(current), note: e.target.value || undefined });
+            choose({ kind: 'note', note: e.target.value || undefined });
           }
         }}
       />
       <Box>
-        <Button size="small" onClick={undo} disabled={history.length === 0 || saving}>
+        <Button onClick={undo} disabled={history.length === 0 || saving} sx={TEXT_14}>
           Undo (U)
         </Button>
       </Box>
-      <Typography variant="overline" component="h3">
+      <History history={history} />
+      {pending && current && (
+        <OverwriteDialog
+          current={describeLabel(asChoice(current))}
+          next={describeLabel(pending.next)}
+          reason={pending.reason}
+          onConfirm={() => {
+            setPending(null);
+            save(pending.next, true);
+          }}
+          onKeep={() => setPending(null)}
+        />
+      )}
+    </Stack>
+  );
+}
+
+/** The session's default confirmation: chosen once here or with Shift + its key, shown while set. */
+function SessionDefault({
+  value,
+  onChange,
+}: {
+  value: Confirmation | null;
+  onChange: (confirmation: Confirmation | null) => void;
+}): JSX.Element {
+  return (
+    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }} useFlexGap>
+      <TextField
+        select
+        size="small"
+        label="Confirmed by, this session"
+        value={value ?? ''}
+        onChange={(e) => onChange(CONFIRMATIONS.find((c) => c === e.target.value) ?? null)}
+        helperText="Recorded with M, N and the digits; Shift + its key sets it"
+        slotProps={{ formHelperText: { sx: TEXT_14 } }}
+        sx={{ minWidth: '16em', ...FIELD_14 }}
+      >
+        <MenuItem value="" sx={TEXT_14}>
+          none (ask each time)
+        </MenuItem>
+        {CONFIRMATIONS.map((c) => (
+          <MenuItem key={c} value={c} sx={TEXT_14}>
+            {c} (Shift+{CONFIRMATION_KEYS[c]})
+          </MenuItem>
+        ))}
+      </TextField>
+      {value && (
+        <Chip data-testid="session-confirmation" color="info" label={`Default: ${value}`} sx={TEXT_14} />
+      )}
+    </Stack>
+  );
+}
+
+/** Every row of the label's history, newest first, edits seconds apart together, in local time. */
+function History({ history }: { history: readonly StoredLabel[] }): JSX.Element {
+  const rowText = (l: StoredLabel): string =>
+    `${l.withdrawn ? 'Withdrawn: ' : ''}${describeLabel(asChoice(l))}`;
+  return (
+    <>
+      <Typography variant="subtitle2" component="h3">
         History
       </Typography>
       {history.length === 0 ? (
@@ -200,32 +336,26 @@ export function LabelPanel({
         </Typography>
       ) : (
         <List dense aria-label="Label history" sx={{ py: 0 }}>
-          {[...history].reverse().map((l) => (
-            <ListItem key={l.id} disableGutters>
-              <ListItemText
-                primary={`${l.withdrawn ? 'Withdrawn: ' : ''}${l.melanoma ? 'Melanoma' : 'Not melanoma'}${l.diagnosis ? ` (${l.diagnosis})` : ''}${l.confirmedBy ? `, ${l.confirmedBy}` : ''}`}
-                secondary={`${l.labeledBy}, ${l.labeledAt}${l.note ? ` — ${l.note}` : ''}`}
-              />
-            </ListItem>
-          ))}
+          {groupHistory(history).map((group) => {
+            const [newest, ...earlier] = group as [StoredLabel, ...StoredLabel[]];
+            const steps = earlier.length
+              ? ` · ${group.length} edits: ${[...group]
+                  .reverse()
+                  .map((l) => `${rowText(l)} at ${formatTime(l.labeledAt)}`)
+                  .join('; ')}`
+              : '';
+            return (
+              <ListItem key={newest.id} disableGutters>
+                <ListItemText
+                  primary={rowText(newest)}
+                  secondary={`${newest.labeledBy}, ${formatDateTime(newest.labeledAt)}${newest.note ? ` — ${newest.note}` : ''}${steps}`}
+                  slotProps={{ primary: { sx: TEXT_14 }, secondary: { sx: TEXT_14 } }}
+                />
+              </ListItem>
+            );
+          })}
         </List>
       )}
-    </Stack>
+    </>
   );
-}
-
-/** A stored label's choices as a request. */
-function asRequest(label: NonNullable<Current>): Omit<LabelRequest, 'imageId'> {
-  return definedOnly({
-    melanoma: label.melanoma,
-    diagnosis: label.diagnosis ?? undefined,
-    confirmedBy: label.confirmedBy ?? undefined,
-    confirmedAt: label.confirmedAt ?? undefined,
-    note: label.note ?? undefined,
-  });
-}
-
-/** The request without the fields left undefined: the contract is strict about what it is sent. */
-function definedOnly<T extends object>(fields: T): T {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as T;
 }

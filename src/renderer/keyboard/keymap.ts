@@ -41,13 +41,24 @@ export const IMAGE_VIEW_KEYS: readonly KeyBinding[] = [
   { keys: 'M', action: 'Melanoma' },
   { keys: 'N', action: 'Not melanoma' },
   {
+    keys: '1 2 3 …',
+    action: 'Diagnosis: the digit beside each in the Diagnosis menu (1 nv, 2 bkl, 3 bcc …)',
+  },
+  {
     keys: 'H C F O L',
     action: 'How it was confirmed: histopathology, consensus, follow-up, confocal, clinical',
   },
+  {
+    keys: 'Shift + H C F O L',
+    action: "The session's confirmation, recorded with M, N and the digits (again: none)",
+  },
   { keys: 'U', action: 'Undo the last change of the label' },
+  { keys: 'Enter', action: 'Asked to replace a confirmed label: replace it (Esc keeps it)' },
   { keys: '← →', action: 'Previous, next image' },
   { keys: '+ − 0', action: 'Zoom in, out, fit' },
   { keys: 'E', action: 'Heatmap on or off' },
+  { keys: 'R', action: 'Heatmap as an outline, or filled' },
+  { keys: '[ ]', action: 'Heatmap fainter, stronger' },
   { keys: 'Esc', action: 'Back to the queue' },
 ];
 
