@@ -92,7 +92,13 @@ export function ImageView({
           >
             {identity ? identityOf(identity) : 'Loading…'}
           </Typography>
-          <Typography component="span" variant="body2" color="text.secondary" sx={{ display: 'block' }}>
+          <Typography
+            component="span"
+            variant="body2"
+            color="text.secondary"
+            data-testid="image-position"
+            sx={{ display: 'block' }}
+          >
             Image {position}
             {identity && ` · ${identity.fileName}`}
           </Typography>
