@@ -127,7 +127,10 @@ describe('the API on a ranked library', () => {
     const saved = await call('saveLabel', label);
     expect(saved).toMatchObject({ added: true, label: { ...label, labeledBy: 'dr-test' } });
     expect((await call('saveLabel', label)).added).toBe(false);
-    const relabeled = await call('saveLabel', { imageId: top!.imageId, melanoma: false, diagnosis: 'nv' });
+    // Flipping a histopathology melanoma needs the window's explicit confirmation (overwrite).
+    const flip = { imageId: top!.imageId, melanoma: false, diagnosis: 'nv' } as const;
+    await expect(call('saveLabel', flip)).rejects.toThrow(/needs confirmation because it says not melanoma/);
+    const relabeled = await call('saveLabel', { ...flip, overwrite: true });
     expect(relabeled.added).toBe(true);
     const history = (await call('imageDetail', { imageId: top!.imageId })).labels;
     expect(history.map((l) => l.diagnosis)).toEqual(['mel', 'nv']);

@@ -2,6 +2,7 @@ import type { JobEvent, JobFinished, JobKind } from '../../api/jobs';
 import type { RetrainDepth } from '../../api/settings';
 import type { ImportRequest } from '../services/imports';
 import type { Progress, Services } from '../services';
+import { rollbackTarget } from '../triage/rollback';
 
 /**
  * Long work the window starts (import and ranking, retraining, rollback) runs here, one job at a time:
@@ -92,8 +93,8 @@ export class JobRunner {
   }
 
   startRollback(version: string): number {
-    if (!this.services.context.library.models.byVersion(version))
-      throw new Error(`No model version ${version} in this library.`);
+    // Refused before the job starts, so that the window's call itself fails with the reason.
+    rollbackTarget(this.services.context.library, version);
     return this.start('rollback', async (id, signal) => ({
       outcome: 'done',
       rollback: await this.services.models.rollback(version, {
