@@ -202,6 +202,52 @@ describe('image view', () => {
     await page.context().close();
   });
 
+  it('sets the heatmap’s opacity with [ and ] and draws it as an outline with R', async () => {
+    const { page, errors } = await app
+      .harness()
+      .openApp(apiHandlersFor(app.library()), { viewport: { width: 1280, height: 860 } });
+    const dialog = await openImage(page, 'ISIC_0024306.jpg');
+    await page.keyboard.press('e');
+    const heatmap = dialog.getByTestId('heatmap');
+    await expect.poll(() => heatmap.count(), { timeout: 30_000 }).toBe(1);
+    const opacity = dialog.getByTestId('heatmap-opacity');
+    /** The most opaque pixel of the drawn map, and the share of its pixels drawn at all. */
+    const drawn = (): Promise<{ top: number; share: number }> =>
+      heatmap.evaluate((element) => {
+        const canvas = element as unknown as Canvas;
+        const data = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
+        let [top, count] = [0, 0];
+        for (let i = 3; i < data.length; i += 4) {
+          top = Math.max(top, data[i] as number);
+          if ((data[i] as number) > 0) count++;
+        }
+        return { top, share: count / (data.length / 4) };
+      });
+    expect(await opacity.textContent()).toBe('65 %');
+    const filled = await drawn();
+
+    await page.keyboard.press(']');
+    await expect.poll(() => opacity.textContent()).toBe('75 %');
+    await expect.poll(async () => (await drawn()).top).toBeGreaterThan(filled.top);
+    for (let i = 0; i < 8; i++) await page.keyboard.press('[');
+    await expect.poll(() => opacity.textContent()).toBe('10 %');
+    expect(await dialog.getByRole('button', { name: 'Fainter ([)' }).isDisabled()).toBe(true);
+    await expect.poll(async () => (await drawn()).top).toBeLessThanOrEqual(Math.round(255 * 0.1));
+    await dialog.getByRole('button', { name: 'Stronger (])' }).click();
+    await expect.poll(() => opacity.textContent()).toBe('20 %');
+
+    // An outline: lines only, a small share of what the fill covers, and the lesion left uncovered.
+    await page.keyboard.press('r');
+    await expect.poll(() => heatmap.getAttribute('data-mode')).toBe('outline');
+    const outline = await drawn();
+    expect(outline.share).toBeLessThan(filled.share / 3);
+    expect(outline.share).toBeGreaterThan(0);
+    await dialog.getByRole('button', { name: 'Outline (R)' }).click();
+    await expect.poll(() => heatmap.getAttribute('data-mode')).toBe('fill');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('says which image has no heatmap when its file cannot be read, and offers a retry', async () => {
     const { page } = await app
       .harness()
