@@ -3,6 +3,7 @@
  * them: an iframe or a page the window was somehow navigated to gets a rejection instead.
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { taggedMessage } from '../api/call-errors';
 import { createChannelHandlers, type ApiHandlers } from './api-handlers';
 import { refusalOf } from './ipc-caller';
 import type { AppLog } from './log/app-log';
@@ -24,7 +25,8 @@ export function registerIpc(
         return await handle(request);
       } catch (error) {
         log.write('warn', `${channel}: ${logged(error)}`);
-        throw error;
+        // IPC keeps only the message: the window reads the error's kind from its tag.
+        throw new Error(taggedMessage(error));
       }
     });
   }

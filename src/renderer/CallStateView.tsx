@@ -1,5 +1,6 @@
 import { Alert, AlertTitle, Box, Button, CircularProgress } from '@mui/material';
 import type { JSX, ReactNode } from 'react';
+import { plainError } from './errors/plainError';
 import type { CallState } from './useApi';
 
 /** A call's loading spinner, its error with a retry, or what `children` makes of its answer. */
@@ -27,12 +28,35 @@ export function CallStateView<T>({
       return (
         <RetryAlert onRetry={reload}>
           <AlertTitle>{errorTitle}</AlertTitle>
-          {state.message}
+          <ErrorText message={state.message} code={state.code ?? null} />
         </RetryAlert>
       );
     case 'ok':
       return <>{children(state.data)}</>;
   }
+}
+
+/**
+ * A failed call in plain words, with main's own message (`SQLITE_BUSY: database is locked`, `library
+ * busy: import running since …`) behind a disclosure for whoever looks into it.
+ */
+export function ErrorText({ message, code }: { message: string; code: string | null }): JSX.Element {
+  const plain = plainError(code, message);
+  return (
+    <>
+      {plain.sentence}
+      {plain.detail && (
+        <Box component="details" sx={{ mt: 1 }}>
+          <Box component="summary" sx={{ cursor: 'pointer' }}>
+            Technical detail
+          </Box>
+          <Box component="code" sx={{ display: 'block', mt: 0.5, wordBreak: 'break-word' }}>
+            {code && /^[A-Z][A-Z_]+$/.test(code) ? `${code}: ${message}` : message}
+          </Box>
+        </Box>
+      )}
+    </>
+  );
 }
 
 /** An error with a Retry button: what every screen shows when a call to main failed. */

@@ -3,10 +3,14 @@
  * Errors from main arrive as rejected promises; they become an error state, never an uncaught throw.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { receivedError } from '../api/call-errors';
 import type { ApiCallName, ApiRequest, ApiResponse } from '../api/contract';
 
+/** A failed call's `message`, and its `code` when main gave one (see api/call-errors.ts). */
 export type CallState<T> =
-  { status: 'loading' } | { status: 'ok'; data: T } | { status: 'error'; message: string };
+  | { status: 'loading' }
+  | { status: 'ok'; data: T }
+  | { status: 'error'; message: string; code?: string | null };
 
 function call<K extends ApiCallName>(name: K, request: ApiRequest<K>): Promise<ApiResponse<K>> {
   const api = window.api;
@@ -16,12 +20,13 @@ function call<K extends ApiCallName>(name: K, request: ApiRequest<K>): Promise<A
   return calls[name](request);
 }
 
-/** An error's message as the user should read it. */
+/** An error's message as main wrote it: without Electron's wrapping and the code's tag. */
 export function messageOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // Electron wraps main-process errors as "Error invoking remote method 'x': Error: <message>".
-  return message.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
+  return callErrorOf(error).message;
 }
+
+/** An error's message and its code, for the window to explain in words (errors/plainError.ts). */
+export const callErrorOf = receivedError;
 
 type Settled<K extends ApiCallName> = {
   name: K;
@@ -53,7 +58,7 @@ export function useApiCall<K extends ApiCallName>(
     };
     call(name, request).then(
       (data) => settle({ status: 'ok', data }),
-      (error: unknown) => settle({ status: 'error', message: messageOf(error) }),
+      (error: unknown) => settle({ status: 'error', ...callErrorOf(error) }),
     );
     return () => {
       current = false;

@@ -1,8 +1,9 @@
 /**
- * The window on an empty library, as on a first launch, and the theme across launches: in a real
- * Chromium against the real services on a real, empty library.
+ * The window on an empty library, as on a first launch, the theme across launches, and a failed call
+ * explained in words: in a real Chromium against the real services on a real, empty library.
  */
 import { describe, expect, it } from 'vitest';
+import { WriterLock } from '../../src/main/library/writer-lock';
 import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
 import type { AppPage, OpenOptions } from './harness';
 
@@ -25,7 +26,8 @@ describe('a first launch', () => {
     expect(text).toContain('It does not diagnose: the dermatologist decides');
     expect(text).toContain('Nothing leaves this computer');
     const importButton = empty.getByRole('button', { name: 'Import photographs' });
-    await expect.poll(() => importButton.evaluate((b) => b === b.ownerDocument.activeElement)).toBe(true);
+    await importButton.waitFor();
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Import photographs');
     await page.keyboard.press('Enter');
     await expect
       .poll(() => page.getByRole('tab', { name: 'Import' }).getAttribute('aria-selected'))
@@ -58,5 +60,38 @@ describe('a first launch', () => {
     expect(await background(fresh.page)).toBe(LIGHT_BACKGROUND);
     expect([...first.errors, ...again.errors, ...fresh.errors]).toEqual([]);
     await fresh.page.context().close();
+  });
+});
+
+describe('a failed call', () => {
+  it("says in words that the library is busy, keeps main's message behind a disclosure, and recovers on retry", async () => {
+    const handlers = apiHandlersFor(app.library());
+    // Another process's import, as far as the library can tell: the lock file names this live pid.
+    const held = new WriterLock(app.dataDir()).acquire('import');
+    const { page, errors } = await app.harness().openApp({
+      ...handlers,
+      queue: (request) => {
+        app.library().writer.refuseIfBusy();
+        return handlers.queue(request);
+      },
+    });
+    try {
+      const alert = page.getByRole('alert');
+      await expect
+        .poll(() => alert.textContent(), { timeout: 30_000 })
+        .toContain('The library is busy with an import; try again when it ends.');
+      expect(await alert.textContent()).toContain('Could not load the queue');
+      const detail = alert.getByText(/^library busy: import running since \S+ \(pid \d+/);
+      expect(await detail.count()).toBe(1);
+      expect(await detail.isVisible()).toBe(false);
+      await alert.getByText('Technical detail').click();
+      expect(await detail.isVisible()).toBe(true);
+    } finally {
+      held.release();
+    }
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('empty-library').waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+    await page.context().close();
   });
 });

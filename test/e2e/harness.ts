@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { taggedMessage } from '../../src/api/call-errors';
 import { apiChannels } from '../../src/api/channels';
 import type { JobEvent } from '../../src/api/jobs';
 import { createApiHandlers, createChannelHandlers, type ApiHandlers } from '../../src/main/api-handlers';
@@ -260,7 +261,8 @@ async function route(
     const body = (await readJson(request)) as { request?: unknown };
     answer = { ok: true, value: await handle(body.request) };
   } catch (error) {
-    answer = { ok: false, message: error instanceof Error ? error.message : String(error) };
+    // As ipc.ts sends it: the message, tagged with the error's code.
+    answer = { ok: false, message: taggedMessage(error) };
   }
   response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   return true;

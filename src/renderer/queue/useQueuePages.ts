@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiRequest, ApiResponse, QueueEntry } from '../../api/contract';
-import { messageOf } from '../useApi';
+import { callErrorOf } from '../useApi';
 import { takeArrived, takeEarly } from './earlyPage';
 import { PAGE_SIZE, pageRequest, type QueueQuery } from './queueQuery';
 /** Pages kept: a few screens' worth around where the user is, however far they scroll. */
@@ -25,13 +25,19 @@ interface Cache {
   /** From the newest answer: the active model, its threshold and the number of matching images. */
   summary: Omit<ApiResponse<'queue'>, 'entries'> | null;
   pages: ReadonlyMap<number, Page>;
-  error: string | null;
+  error: QueueError | null;
+}
+
+/** A failed page's message and code (see api/call-errors.ts). */
+export interface QueueError {
+  message: string;
+  code: string | null;
 }
 
 export interface QueuePages {
   /** Null until the first page of this query has arrived. */
   summary: Cache['summary'];
-  error: string | null;
+  error: QueueError | null;
   /** The entry at `index` of the queue, if its page is here. */
   entryAt(index: number): QueueEntry | undefined;
   /** The entry at `index`, fetched if its page is not here. */
@@ -66,7 +72,7 @@ export function useQueuePages(query: QueueQuery, first: number, last: number): Q
         return answer;
       } catch (error) {
         if (latest.current === query) {
-          setCache((cached) => ({ ...sameQuery(cached, query, generation), error: messageOf(error) }));
+          setCache((cached) => ({ ...sameQuery(cached, query, generation), error: callErrorOf(error) }));
         }
         throw error;
       } finally {
