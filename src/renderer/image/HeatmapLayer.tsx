@@ -76,8 +76,9 @@ export function HeatmapControls({
   onOpacityStep: (step: number) => void;
   onToggleOutline: () => void;
 }): JSX.Element {
+  // One group, so that in a narrow column the four wrap together rather than split mid-control.
   return (
-    <>
+    <Stack direction="row" role="group" aria-label="Heatmap drawing" sx={{ alignItems: 'center', gap: 1 }}>
       <Button size="small" onClick={() => onOpacityStep(-OPACITY_STEP)} disabled={style.opacity <= 0.1}>
         Fainter ([)
       </Button>
@@ -96,6 +97,6 @@ export function HeatmapControls({
       >
         Outline (R)
       </ToggleButton>
-    </>
+    </Stack>
   );
 }
