@@ -149,9 +149,11 @@ describe('labeling in the image view', () => {
     await page.context().close();
   });
 
-  it('records the session’s confirmation with one key, and groups quick edits in local time', async () => {
+  it('records the session’s confirmation with one key, and groups quick edits in local time (dark theme)', async () => {
     const name = 'ISIC_0024308.jpg';
     const { page, errors } = await app.harness().openApp(apiHandlersFor(app.library()));
+    // In the dark theme, whose selected toggles need their own shades to stay readable.
+    await page.getByRole('button', { name: /dark theme$/i }).click();
     const dialog = await openImage(page, name);
     await page.keyboard.press('Shift+L');
     await expect
@@ -191,6 +193,7 @@ describe('labeling in the image view', () => {
     await expect.poll(() => current(other)).toMatchObject({ melanoma: true, confirmedBy: 'clinical' });
     // Shift + the same key again: no default.
     await settled(next);
+    await expectAccessible(page, 'the image view of a melanoma, dark theme', { include: '[role="dialog"]' });
     await page.keyboard.press('Shift+L');
     await expect.poll(() => next.getByTestId('session-confirmation').count()).toBe(0);
     expect(errors).toEqual([]);

@@ -11,6 +11,7 @@ import {
   ToggleButton,
   ToggleButtonGroup,
   Typography,
+  type Theme,
 } from '@mui/material';
 import { useCallback, useEffect, useState, type JSX } from 'react';
 import type { ImageDetail, LabelRequest } from '../../api/contract';
@@ -57,6 +58,14 @@ const FIELD_14 = {
   '& .MuiInputLabel-shrink': { transform: 'translate(14px, -9px) scale(0.875)' },
   '& legend': { fontSize: '0.875em' },
 } as const;
+
+/**
+ * A selected toggle's text on its own tint: MUI's main red and green there are 4.4:1 in the light
+ * theme, under AA's 4.5:1; the dark shade passes, and in the dark theme the light one does.
+ */
+function readableOnTint(theme: Theme, color: 'error' | 'success'): string {
+  return theme.palette.mode === 'dark' ? theme.palette[color].light : theme.palette[color].dark;
+}
 
 /**
  * A row of choices wraps in a narrow column (a small window, or 125–150 % zoom) instead of overflowing
@@ -170,7 +179,6 @@ export function LabelPanel({
       <Typography variant="subtitle2" component="h2">
         Ground truth
       </Typography>
-      {/* MUI's selected red and green on their own tint are 4.4:1; the dark shades pass AA's 4.5:1. */}
       <ToggleButtonGroup
         exclusive
         value={current ? String(current.melanoma) : null}
@@ -181,7 +189,7 @@ export function LabelPanel({
         <ToggleButton
           value="true"
           color="error"
-          sx={{ '&.Mui-selected': { color: 'error.dark' } }}
+          sx={(theme) => ({ '&.Mui-selected': { color: readableOnTint(theme, 'error') } })}
           onClick={() => choose({ kind: 'melanoma', melanoma: true })}
         >
           Melanoma (M)
@@ -189,7 +197,7 @@ export function LabelPanel({
         <ToggleButton
           value="false"
           color="success"
-          sx={{ '&.Mui-selected': { color: 'success.dark' } }}
+          sx={(theme) => ({ '&.Mui-selected': { color: readableOnTint(theme, 'success') } })}
           onClick={() => choose({ kind: 'melanoma', melanoma: false })}
         >
           Not melanoma (N)

@@ -41,7 +41,8 @@ export function OverwriteDialog({
       </DialogContent>
       <DialogActions>
         <Button onClick={onKeep}>Keep current (Esc)</Button>
-        <Button onClick={onConfirm} variant="contained" color="warning" autoFocus>
+        {/* White on MUI's red is 5:1; on its orange (warning) 3.1:1, under AA's 4.5:1. */}
+        <Button onClick={onConfirm} variant="contained" color="error" autoFocus>
           Replace (Enter)
         </Button>
       </DialogActions>
