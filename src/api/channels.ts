@@ -29,6 +29,7 @@ export const apiChannels = {
   models: 'models:list',
   backend: 'model:backend',
   modelDetail: 'models:detail',
+  retrainEstimate: 'models:retrain-estimate',
   startRollback: 'job:rollback',
   settings: 'settings:get',
   updateSetting: 'settings:update',

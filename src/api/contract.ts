@@ -237,8 +237,37 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
     backend: z.string(),
     seed: z.number(),
   }),
+  /**
+   * How a retraining judged this version against its parent, both on this version's validation images:
+   * the gate's weighted ROC AUCs, and the parent's evaluation on those images (null for versions
+   * trained before it was stored). Null for a version no retraining made.
+   */
+  comparison: z
+    .object({
+      parent: z.string(),
+      weightedAuc: z.number(),
+      parentWeightedAuc: z.number(),
+      parentValidation: EvaluationSchema.nullable(),
+    })
+    .nullable(),
 });
 export type ModelDetail = z.infer<typeof ModelDetailSchema>;
+
+/** What a retraining will take, from the rate the last one of its depth measured on this machine. */
+export const RetrainEstimateSchema = z.object({
+  /** Images the retraining will go through. */
+  images: count,
+  /** Null when no retraining of this depth has finished in this library: nothing measured yet. */
+  measured: z
+    .object({
+      imagesPerSecond: z.number().positive(),
+      seconds: z.number().nonnegative(),
+      /** When the run the rate comes from finished. */
+      at: z.string(),
+    })
+    .nullable(),
+});
+export type RetrainEstimate = z.infer<typeof RetrainEstimateSchema>;
 
 /**
  * Each call: its IPC channel, the schema its argument must pass, and the schema of its answer. Requests
@@ -342,6 +371,11 @@ export const apiCalls = {
     channel: 'models:detail',
     request: z.strictObject({ version: z.string().min(1).max(200) }),
     response: ModelDetailSchema,
+  },
+  retrainEstimate: {
+    channel: 'models:retrain-estimate',
+    request: z.strictObject({ depth: z.enum(RETRAIN_DEPTHS) }),
+    response: RetrainEstimateSchema,
   },
   /** Makes an earlier version active again and re-scores the library, as a job. */
   startRollback: {

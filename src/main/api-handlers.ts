@@ -71,6 +71,7 @@ export function createApiHandlers({ services, jobs, choose }: ApiContext): ApiHa
     models: () => models.list(),
     backend: () => models.backend(),
     modelDetail: ({ version }) => models.detail(version),
+    retrainEstimate: ({ depth }) => services.retraining.estimate(depth),
     startRollback: ({ version }) => ({ jobId: jobs.startRollback(version) }),
     settings: () => settings.all(),
     updateSetting: ({ key, value }) => settings.set(key, value),

@@ -282,12 +282,13 @@ describe('renderer', () => {
     forward = emit;
     const before = app.library().models.active()!.version;
     await page.getByRole('tab', { name: 'Model' }).click();
-    await page.getByRole('button', { name: 'Deep retrain' }).click();
+    await page.getByRole('button', { name: 'Deep retrain…' }).click();
+    await page.getByRole('button', { name: 'Start deep retraining' }).click();
     const status = page.getByRole('status', { name: 'Retraining progress' });
     // The photographs (shipped, labeled, and their augmented copies) go through the frozen part first.
     await expect
       .poll(() => status.textContent(), { timeout: 60_000 })
-      .toMatch(/Running images through the frozen part of the network: \d+ of \d+ images/);
+      .toMatch(/Running images through the frozen part of the network: [\d,]+ of [\d,]+ images/);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => page.getByText('retrain cancelled').count(), { timeout: 60_000 }).toBe(1);
     expect(app.library().models.active()!.version).toBe(before);

@@ -2,7 +2,7 @@ import type { ModelDetail, ModelSummary } from '../../api/contract';
 import { LibraryError } from '../library';
 import type { ModelRecord } from '../library/models';
 import type { BackendReport } from '../model/process/protocol';
-import { ModelMetricsSchema } from '../model/artifacts/artifact';
+import { ModelMetricsSchema, type ModelArtifact } from '../model/artifacts/artifact';
 import { readModelFiles } from '../model/artifacts/registry';
 import { evaluateFolder, type FolderEvaluation } from '../triage/evaluate-folder';
 import { currentModel, withModelProcess } from '../triage/model-session';
@@ -31,6 +31,7 @@ export class ModelService {
       validation: artifact.metrics.validation ?? null,
       learningCurve: artifact.metrics.learningCurve ?? [],
       provenance: artifact.provenance,
+      comparison: comparisonOf(artifact),
     };
   }
 
@@ -100,6 +101,14 @@ export function evaluateWith(
     (modelProcess) => evaluateFolder(folder, modelProcess, model.artifact, signal),
     model,
   );
+}
+
+/** The promotion gate's figures, from the version's own file: one source for the window's comparison. */
+function comparisonOf(artifact: ModelArtifact): ModelDetail['comparison'] {
+  const { weightedAuc, parentWeightedAuc, parentValidation } = artifact.metrics;
+  const parent = artifact.provenance.parentVersion;
+  if (parent === null || weightedAuc === undefined || parentWeightedAuc === undefined) return null;
+  return { parent, weightedAuc, parentWeightedAuc, parentValidation: parentValidation ?? null };
 }
 
 export function summary(record: ModelRecord): ModelSummary {

@@ -1,4 +1,6 @@
+import type { RetrainEstimate } from '../../api/contract';
 import type { RetrainDepth } from '../../api/settings';
+import { retrainEstimate } from './retrain-estimate';
 import { inSteps } from '../model/training/deep-job';
 import { retrainDeep } from '../triage/deep-retrain';
 import { withModelProcess } from '../triage/model-session';
@@ -17,6 +19,11 @@ export interface RetrainHandlers extends JobHandlers {
  */
 export class RetrainingService {
   constructor(private readonly context: ServiceContext) {}
+
+  /** The time a retraining of `depth` should take here, from the last one's measured rate. */
+  estimate(depth: RetrainDepth): RetrainEstimate {
+    return retrainEstimate(this.context.library, depth);
+  }
 
   retrain(depth: RetrainDepth, handlers: RetrainHandlers = {}): Promise<RetrainReport> {
     const { library, models, resources, actor } = this.context;

@@ -205,6 +205,7 @@ export async function concludeRetraining(
       validation: evaluate(candidate.scores, validation.y, operating.threshold),
       weightedAuc: candidateAuc,
       parentWeightedAuc: activeAuc,
+      parentValidation: evaluate(candidate.activeScores, validation.y, active.artifact.threshold),
       local,
       learningCurve: candidate.curve,
       bestEpoch: candidate.bestEpoch,

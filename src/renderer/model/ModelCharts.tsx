@@ -1,6 +1,6 @@
 import { Box, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { LineChart } from '@mui/x-charts/LineChart';
-import type { JSX } from 'react';
+import { useCallback, useState, type JSX } from 'react';
 import type { ModelDetail } from '../../api/contract';
 import { percent } from '../percent';
 
@@ -10,19 +10,23 @@ type Evaluation = NonNullable<ModelDetail['validation']>;
 export function RocChart({ evaluation }: { evaluation: Evaluation }): JSX.Element {
   const points = [...evaluation.roc].sort((a, b) => a.fpr - b.fpr || a.tpr - b.tpr);
   return (
-    <Figure title={`ROC curve (AUC ${evaluation.rocAuc?.toFixed(3) ?? '—'})`}>
-      <LineChart
-        skipAnimation
-        height={260}
-        dataset={points.map((p) => ({ fpr: p.fpr, tpr: p.tpr, chance: p.fpr }))}
-        xAxis={[{ dataKey: 'fpr', label: '1 − specificity', min: 0, max: 1 }]}
-        yAxis={[{ min: 0, max: 1, label: 'sensitivity' }]}
-        series={[
-          { dataKey: 'tpr', label: 'model', showMark: false, curve: 'stepAfter' },
-          { dataKey: 'chance', label: 'chance', showMark: false, curve: 'linear' },
-        ]}
-      />
-    </Figure>
+    <ChartFigure
+      title={`ROC curve (AUC ${evaluation.rocAuc?.toFixed(3) ?? '—'})`}
+      chart={(width) => (
+        <LineChart
+          skipAnimation
+          width={width}
+          height={260}
+          dataset={points.map((p) => ({ fpr: p.fpr, tpr: p.tpr, chance: p.fpr }))}
+          xAxis={[{ dataKey: 'fpr', label: '1 − specificity', min: 0, max: 1 }]}
+          yAxis={[{ min: 0, max: 1, label: 'sensitivity' }]}
+          series={[
+            { dataKey: 'tpr', label: 'model', showMark: false, curve: 'stepAfter' },
+            { dataKey: 'chance', label: 'chance', showMark: false, curve: 'linear' },
+          ]}
+        />
+      )}
+    />
   );
 }
 
@@ -31,27 +35,31 @@ export function LearningCurve({ curve }: { curve: ModelDetail['learningCurve'] }
   // A deep retraining stops on validation ROC AUC, and records it per epoch: shown on its own axis.
   const withAuc = curve.some((p) => p.validationAuc !== undefined);
   return (
-    <Figure title="Learning curve">
-      <LineChart
-        skipAnimation
-        height={260}
-        dataset={curve.map((p) => ({
-          ...p,
-          validationLoss: p.validationLoss ?? null,
-          validationAuc: p.validationAuc ?? null,
-        }))}
-        xAxis={[{ dataKey: 'epoch', label: 'epoch', scaleType: 'point' }]}
-        yAxis={[
-          { id: 'loss', label: 'loss' },
-          ...(withAuc ? [{ id: 'auc', label: 'ROC AUC', position: 'right' as const }] : []),
-        ]}
-        series={[
-          { dataKey: 'trainLoss', label: 'training loss', yAxisId: 'loss' },
-          { dataKey: 'validationLoss', label: 'validation loss', yAxisId: 'loss' },
-          ...(withAuc ? [{ dataKey: 'validationAuc', label: 'validation ROC AUC', yAxisId: 'auc' }] : []),
-        ]}
-      />
-    </Figure>
+    <ChartFigure
+      title="Learning curve"
+      chart={(width) => (
+        <LineChart
+          skipAnimation
+          width={width}
+          height={260}
+          dataset={curve.map((p) => ({
+            ...p,
+            validationLoss: p.validationLoss ?? null,
+            validationAuc: p.validationAuc ?? null,
+          }))}
+          xAxis={[{ dataKey: 'epoch', label: 'epoch', scaleType: 'point' }]}
+          yAxis={[
+            { id: 'loss', label: 'loss' },
+            ...(withAuc ? [{ id: 'auc', label: 'ROC AUC', position: 'right' as const }] : []),
+          ]}
+          series={[
+            { dataKey: 'trainLoss', label: 'training loss', yAxisId: 'loss' },
+            { dataKey: 'validationLoss', label: 'validation loss', yAxisId: 'loss' },
+            ...(withAuc ? [{ dataKey: 'validationAuc', label: 'validation ROC AUC', yAxisId: 'auc' }] : []),
+          ]}
+        />
+      )}
+    />
   );
 }
 
@@ -59,23 +67,27 @@ export function LearningCurve({ curve }: { curve: ModelDetail['learningCurve'] }
 export function CalibrationChart({ evaluation }: { evaluation: Evaluation }): JSX.Element {
   const bins = evaluation.reliability.filter((b) => b.count > 0 && b.meanPredicted !== null);
   return (
-    <Figure title={`Calibration (ECE ${evaluation.ece?.toFixed(3) ?? '—'})`}>
-      <LineChart
-        skipAnimation
-        height={260}
-        dataset={bins.map((b) => ({
-          predicted: b.meanPredicted,
-          observed: b.observedRate,
-          ideal: b.meanPredicted,
-        }))}
-        xAxis={[{ dataKey: 'predicted', label: 'predicted probability', min: 0, max: 1 }]}
-        yAxis={[{ min: 0, max: 1, label: 'observed rate' }]}
-        series={[
-          { dataKey: 'observed', label: 'model', curve: 'linear' },
-          { dataKey: 'ideal', label: 'ideal', showMark: false, curve: 'linear' },
-        ]}
-      />
-    </Figure>
+    <ChartFigure
+      title={`Calibration (ECE ${evaluation.ece?.toFixed(3) ?? '—'})`}
+      chart={(width) => (
+        <LineChart
+          skipAnimation
+          width={width}
+          height={260}
+          dataset={bins.map((b) => ({
+            predicted: b.meanPredicted,
+            observed: b.observedRate,
+            ideal: b.meanPredicted,
+          }))}
+          xAxis={[{ dataKey: 'predicted', label: 'predicted probability', min: 0, max: 1 }]}
+          yAxis={[{ min: 0, max: 1, label: 'observed rate' }]}
+          series={[
+            { dataKey: 'observed', label: 'model', curve: 'linear' },
+            { dataKey: 'ideal', label: 'ideal', showMark: false, curve: 'linear' },
+          ]}
+        />
+      )}
+    />
   );
 }
 
@@ -87,19 +99,25 @@ export function ConfusionMatrix({ evaluation }: { evaluation: Evaluation }): JSX
       <Table size="small" aria-label="Confusion matrix">
         <TableHead>
           <TableRow>
-            <TableCell />
+            <TableCell component="th" scope="col">
+              truth
+            </TableCell>
             <TableCell>flagged suspicious</TableCell>
             <TableCell>not flagged</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
           <TableRow>
-            <TableCell component="th">melanoma</TableCell>
+            <TableCell component="th" scope="row">
+              melanoma
+            </TableCell>
             <TableCell>{tp}</TableCell>
             <TableCell>{fn}</TableCell>
           </TableRow>
           <TableRow>
-            <TableCell component="th">not melanoma</TableCell>
+            <TableCell component="th" scope="row">
+              not melanoma
+            </TableCell>
             <TableCell>{fp}</TableCell>
             <TableCell>{tn}</TableCell>
           </TableRow>
@@ -121,6 +139,38 @@ function Figure({ title, children }: { title: string; children: JSX.Element | JS
         {title}
       </Typography>
       {children}
+    </Box>
+  );
+}
+
+/** Narrower than this the axes' labels do not fit, and the chart draws nothing useful. */
+const MIN_CHART_WIDTH = 120;
+
+/**
+ * A chart drawn at its box's measured width, and only once that is wide enough: the model screen stays
+ * mounted while hidden, where a chart sized to its 0 px container drew a clip <rect> of width -5, which
+ * Chromium logs as an error.
+ */
+function ChartFigure({
+  title,
+  chart,
+}: {
+  title: string;
+  chart: (width: number) => JSX.Element;
+}): JSX.Element {
+  const [width, setWidth] = useState(0);
+  const measure = useCallback((element: HTMLElement | null) => {
+    if (!element) return undefined;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <Box component="figure" sx={{ m: 0, minHeight: 260 + 32 }} ref={measure}>
+      <Typography component="figcaption" variant="subtitle2" sx={{ mb: 1 }}>
+        {title}
+      </Typography>
+      {width >= MIN_CHART_WIDTH && chart(width)}
     </Box>
   );
 }

@@ -13,14 +13,17 @@ import {
   Typography,
 } from '@mui/material';
 import { useCallback, useMemo, useState, type JSX } from 'react';
-import type { ModelDetail, ModelSummary } from '../../api/contract';
+import type { ModelSummary, RetrainEstimate } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
+import { formatDateTime } from '../format/dateTime';
 import { messageOf, useApiCall } from '../useApi';
-import { useJob, type JobFinished, type JobProgress } from '../useJob';
-import { percent } from '../percent';
+import { useJob, type JobProgress } from '../useJob';
+import { DeepRetrainDialog } from './DeepRetrainDialog';
 import { CalibrationChart, ConfusionMatrix, LearningCurve, RocChart } from './ModelCharts';
+import { JobOutcome } from './RetrainOutcome';
 
-type Finished = JobFinished;
+/** MUI's small chip writes 13 px; the issue's reading distance asks for 14 px at least. */
+const CHIP_TEXT = { fontSize: '0.875rem' };
 
 /**
  * The model: the active version and its report, "Retrain now" and "Deep retrain" with live progress
@@ -40,6 +43,11 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
   const { jobId, running, progress, finished, follow } = useJob(changed);
   const job = running ? jobId : null;
 
+  const [estimate, setEstimate] = useState<RetrainEstimate | null>(null);
+  const askDeep = (): void => {
+    setError(null);
+    api!.retrainEstimate({ depth: 'deep' }).then(setEstimate, (e: unknown) => setError(messageOf(e)));
+  };
   const startJob = (start: () => Promise<{ jobId: number }>): void => {
     setError(null);
     start().then(
@@ -66,28 +74,28 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
             <Button variant="contained" onClick={() => startJob(() => api!.startRetrain({ depth: 'head' }))}>
               Retrain now
             </Button>
-            <Button
-              variant="outlined"
-              title="Fine-tunes the top of the network with the classifier: tens of minutes on a CPU"
-              onClick={() => startJob(() => api!.startRetrain({ depth: 'deep' }))}
-            >
-              Deep retrain
+            <Button variant="outlined" onClick={askDeep}>
+              Deep retrain…
             </Button>
           </>
         ) : (
-          <Button color="warning" onClick={() => void api?.cancelJob({ jobId: job })}>
+          // Not MUI's "warning" orange, 3.1:1 on white; its "error" red is 5:1 (AA asks 4.5:1).
+          <Button color="error" variant="outlined" onClick={() => void api?.cancelJob({ jobId: job })}>
             Cancel
           </Button>
         )}
       </Stack>
-      {job !== null && (
-        <Box role="status" aria-label="Retraining progress">
-          <LinearProgress />
-          <Typography variant="body2">{progressText(progress)}</Typography>
-        </Box>
-      )}
+      <DeepRetrainDialog
+        estimate={estimate}
+        onClose={() => setEstimate(null)}
+        onStart={() => {
+          setEstimate(null);
+          startJob(() => api!.startRetrain({ depth: 'deep' }));
+        }}
+      />
+      {job !== null && <RetrainProgress progress={progress} />}
       {error && <Alert severity="error">{error}</Alert>}
-      {finished && <Outcome event={finished} />}
+      {finished && <JobOutcome event={finished} />}
       <CallStateView
         state={models.state}
         reload={models.reload}
@@ -106,6 +114,25 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
   );
 }
 
+/** The bar fills as the text counts: by the last step's images when it has a total, else it runs on. */
+function RetrainProgress({ progress }: { progress: readonly JobProgress[] }): JSX.Element {
+  const last = progress.at(-1);
+  const fraction = last && !last.loss && last.total ? Math.min(1, last.done / last.total) : null;
+  return (
+    <Box role="status" aria-label="Retraining progress">
+      {fraction === null ? (
+        <LinearProgress aria-label="Retraining" />
+      ) : (
+        <LinearProgress variant="determinate" value={100 * fraction} aria-label="Retraining" />
+      )}
+      <Typography variant="body2">
+        {progressText(progress)}
+        {fraction === null ? '' : ` (${(100 * fraction).toFixed(fraction < 0.1 ? 1 : 0)} %)`}
+      </Typography>
+    </Box>
+  );
+}
+
 /** Where a retraining is, in words: the last epoch's loss, and deep retraining's steps between them. */
 function progressText(progress: readonly JobProgress[]): string {
   const epoch = progress.filter((p) => p.loss).at(-1);
@@ -115,7 +142,8 @@ function progressText(progress: readonly JobProgress[]): string {
       (auc === undefined ? '' : `, validation ROC AUC ${auc.toFixed(3)}`)
     : null;
   const last = progress.at(-1);
-  const of = (p: JobProgress): string => `${p.done} of ${p.total ?? '?'} images`;
+  const of = (p: JobProgress): string =>
+    `${p.done.toLocaleString()} of ${p.total?.toLocaleString() ?? '?'} images`;
   if (!last || last === epoch) return epochText ?? 'Embedding new images and preparing…';
   switch (last.phase) {
     case 'activations':
@@ -127,71 +155,6 @@ function progressText(progress: readonly JobProgress[]): string {
     default:
       return epochText ?? 'Embedding new images and preparing…';
   }
-}
-
-function Outcome({ event }: { event: Finished }): JSX.Element {
-  if (event.outcome !== 'done') {
-    return (
-      <Alert
-        severity={event.outcome === 'cancelled' ? 'warning' : 'error'}
-      >{`${event.kind} ${event.outcome}${event.message ? `: ${event.message}` : ''}`}</Alert>
-    );
-  }
-  if (event.rollback)
-    return (
-      <Alert severity="success">{`${event.rollback.active} is active again; ${event.rollback.rescored} images re-scored.`}</Alert>
-    );
-  const retrain = event.retrain!;
-  return (
-    <Stack spacing={1} data-testid="retrain-outcome">
-      <Alert severity={retrain.promoted ? 'success' : 'warning'}>
-        {retrain.promoted ? 'Promoted' : 'Rejected'} {retrain.candidate}: {retrain.decision}
-      </Alert>
-      <SideBySide candidate={retrain.candidate} parent={retrain.parent} />
-    </Stack>
-  );
-}
-
-/** The candidate's report beside its parent's, on the same validation set. */
-function SideBySide({ candidate, parent }: { candidate: string; parent: string }): JSX.Element {
-  const a = useApiCall(
-    'modelDetail',
-    useMemo(() => ({ version: candidate }), [candidate]),
-  );
-  const b = useApiCall(
-    'modelDetail',
-    useMemo(() => ({ version: parent }), [parent]),
-  );
-  if (a.state.status !== 'ok' || b.state.status !== 'ok') return <LinearProgress />;
-  const left = a.state.data;
-  const right = b.state.data;
-  const rows: [string, (d: ModelDetail) => string][] = [
-    ['ROC AUC', (d) => d.validation?.rocAuc?.toFixed(4) ?? '—'],
-    ['Sensitivity', (d) => percent(d.validation?.sensitivity ?? null)],
-    ['Specificity', (d) => percent(d.validation?.specificity ?? null)],
-    ['Threshold', (d) => percent(d.threshold)],
-    ['Validation images', (d) => String(d.validation?.count ?? '—')],
-  ];
-  return (
-    <Table size="small" aria-label="Candidate and parent">
-      <TableHead>
-        <TableRow>
-          <TableCell />
-          <TableCell>candidate {candidate}</TableCell>
-          <TableCell>parent {parent}</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {rows.map(([name, value]) => (
-          <TableRow key={name}>
-            <TableCell component="th">{name}</TableCell>
-            <TableCell>{value(left)}</TableCell>
-            <TableCell>{value(right)}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
 }
 
 function Versions({
@@ -217,9 +180,9 @@ function Versions({
           <TableRow>
             <TableCell>version</TableCell>
             <TableCell>status</TableCell>
-            <TableCell>ROC AUC</TableCell>
+            <TableCell>ROC AUC on its own validation images</TableCell>
             <TableCell>created</TableCell>
-            <TableCell />
+            <TableCell>rollback</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -232,10 +195,15 @@ function Versions({
             >
               <TableCell>{m.version}</TableCell>
               <TableCell>
-                <Chip size="small" label={m.status} color={m.status === 'active' ? 'primary' : 'default'} />
+                <Chip
+                  size="small"
+                  label={m.status}
+                  color={m.status === 'active' ? 'primary' : 'default'}
+                  sx={CHIP_TEXT}
+                />
               </TableCell>
               <TableCell>{m.auc?.toFixed(4) ?? '—'}</TableCell>
-              <TableCell>{m.createdAt}</TableCell>
+              <TableCell>{formatDateTime(m.createdAt)}</TableCell>
               <TableCell>
                 {m.status !== 'active' && m.status !== 'rejected' && (
                   <Button size="small" disabled={busy} onClick={() => onRollback(m.version)}>
@@ -266,8 +234,8 @@ function Report({ version }: { version: string }): JSX.Element {
       {(detail) => (
         <Stack spacing={2} data-testid="model-report">
           <Typography variant="subtitle1">
-            {detail.version} ({detail.kind}, {detail.status}); trained {detail.provenance.trainedAt}, on{' '}
-            {detail.provenance.backend}
+            {detail.version} ({detail.kind}, {detail.status}); trained{' '}
+            {formatDateTime(detail.provenance.trainedAt)}, on {detail.provenance.backend}
           </Typography>
           {detail.validation ? (
             <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 3 }}>

@@ -36,6 +36,8 @@ export const ModelMetricsSchema = z.looseObject({
   validation: EvaluationSchema.optional(),
   weightedAuc: z.number().optional(),
   parentWeightedAuc: z.number().optional(),
+  /** The parent on the same validation images, at its own threshold: the "before" of a promotion. */
+  parentValidation: EvaluationSchema.optional(),
   learningCurve: z.array(CurvePointSchema).optional(),
   bestEpoch: z.number().optional(),
 });
