@@ -1,13 +1,10 @@
 import {
-  Alert,
   Box,
-  Button,
   Chip,
   Dialog,
   DialogContent,
   DialogTitle,
   IconButton,
-  Snackbar,
   Stack,
   Table,
   TableBody,
@@ -19,8 +16,8 @@ import { useCallback, useEffect, useMemo, useState, type JSX } from 'react';
 import type { ImageDetail } from '../../api/contract';
 import { CallStateView } from '../CallStateView';
 import { messageOf, useApiCall } from '../useApi';
-import { LabelPanel, type SavedChange } from './LabelPanel';
-import { describeLabel, overwriteReason } from '../../api/label-change';
+import { LabelPanel } from './LabelPanel';
+import { SavedSnackbar, undoChange, type SavedChange, type SavedNotice } from './SavedNotice';
 import { ImageViewer } from './ImageViewer';
 import { shortcutKey } from './shortcuts';
 import { formatDate, formatDateTime } from '../format/dateTime';
@@ -47,14 +44,14 @@ export function ImageView({
   const request = useMemo(() => ({ imageId }), [imageId]);
   const { state, reload } = useApiCall('imageDetail', request);
   const [saveError, setSaveError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<(SavedNotice & { seq: number }) | null>(null);
+  const [saved, setSaved] = useState<SavedNotice | null>(null);
   // The title keeps naming the patient while the details reload after a save.
   const [shown, setShown] = useState<ImageDetail | null>(null);
   if (state.status === 'ok' && state.data !== shown) setShown(state.data);
   const identity = shown?.id === imageId ? shown : null;
 
   const afterSave = useCallback(
-    (notice: SavedNotice) => {
+    (notice: Omit<SavedNotice, 'seq'>) => {
       setSaveError(null);
       setSaved({ ...notice, seq: (saved?.seq ?? 0) + 1 });
       if (notice.change.imageId === imageId) reload();
@@ -154,31 +151,7 @@ export function ImageView({
         </Box>
       </DialogContent>
       {/* Inside the dialog: outside it, the modal would hide it from screen readers and the keyboard. */}
-      <Snackbar
-        key={saved?.seq}
-        open={saved !== null}
-        autoHideDuration={8000}
-        onClose={(_event, reason) => {
-          if (reason !== 'clickaway') setSaved(null);
-        }}
-        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
-      >
-        <Alert
-          severity="success"
-          variant="filled"
-          data-testid="saved-notice"
-          sx={{ fontSize: '0.875rem', alignItems: 'center' }}
-          action={
-            saved?.undoable && (
-              <Button color="inherit" onClick={() => undoSaved(saved.change)}>
-                Undo
-              </Button>
-            )
-          }
-        >
-          {saved?.message}
-        </Alert>
-      </Snackbar>
+      <SavedSnackbar notice={saved} onUndo={(change) => undoSaved(change)} onClose={() => setSaved(null)} />
     </Dialog>
   );
 }
@@ -200,29 +173,6 @@ function Prediction({ detail }: { detail: ImageDetail }): JSX.Element {
       </Typography>
     </Stack>
   );
-}
-
-/** A save just made, told with an Undo; an undo is told without one. */
-interface SavedNotice {
-  change: SavedChange;
-  message: string;
-  undoable?: boolean;
-}
-
-/**
- * Puts back the label a save replaced (or withdraws a first label), as U does just after the save.
- * Clicking Undo beside what was saved confirms it, so a protected label is put back without asking.
- */
-async function undoChange({ imageId, before, after }: SavedChange): Promise<string> {
-  const api = window.api;
-  if (!api) throw new Error('window.api is missing: this page must run inside the app');
-  if (!before) {
-    await api.withdrawLabel({ imageId });
-    return 'Undone: the image is unlabeled again';
-  }
-  const protectedChange = after !== null && overwriteReason(after, before) !== null;
-  await api.saveLabel({ imageId, ...before, ...(protectedChange ? { overwrite: true } : {}) });
-  return `Undone: back to ${describeLabel(before)}`;
 }
 
 /** Patient · study · date: the study's date, or else the day the photograph was taken. */

@@ -1,10 +1,6 @@
 import {
   Box,
   Button,
-  Chip,
-  List,
-  ListItem,
-  ListItemText,
   MenuItem,
   Stack,
   TextField,
@@ -18,17 +14,9 @@ import type { ImageDetail, LabelRequest } from '../../api/contract';
 import { DIAGNOSIS_NAMES } from '../../api/diagnosis-words';
 import { describeLabel, overwriteReason } from '../../api/label-change';
 import { CONFIRMATIONS, DIAGNOSIS_DETAILS, type Confirmation } from '../../api/vocabulary';
-import { formatDateTime, formatTime } from '../format/dateTime';
 import { messageOf } from '../useApi';
-import { groupHistory } from './historyGroups';
-import {
-  applyChoice,
-  asChoice,
-  labelAfter,
-  type Choice,
-  type LabelChoice,
-  type StoredLabel,
-} from './labelChoice';
+import { LabelHistory } from './LabelHistory';
+import { applyChoice, asChoice, labelAfter, type Choice, type LabelChoice } from './labelChoice';
 import {
   CONFIRMATION_KEYS,
   DIGIT_DIAGNOSES,
@@ -37,27 +25,11 @@ import {
   diagnosisOfKey,
 } from './labelKeys';
 import { OverwriteDialog } from './OverwriteDialog';
+import { FIELD_14, TEXT_14 } from './readable';
+import type { SavedChange } from './SavedNotice';
+import { SessionConfirmationField } from './SessionConfirmationField';
 import { setSessionConfirmation, useSessionConfirmation } from './sessionConfirmation';
 import { shortcutKey } from './shortcuts';
-
-/** What a save did, for the message that offers to undo it. */
-export interface SavedChange {
-  imageId: number;
-  /** e.g. "Saved: Melanoma (mel), histopathology". */
-  message: string;
-  /** The label before the save (null: none), which Undo puts back. */
-  before: LabelChoice | null;
-  /** The label the save left, which Undo replaces. */
-  after: LabelChoice | null;
-}
-
-/** Readable at a distance (issue 17): no text in the panel under 14 px. */
-const TEXT_14 = { fontSize: '0.875rem' } as const;
-/** A field's floating label is drawn at 0.75 of 16 px, 12 px; at 0.875, 14 px (its notch to match). */
-const FIELD_14 = {
-  '& .MuiInputLabel-shrink': { transform: 'translate(14px, -9px) scale(0.875)' },
-  '& legend': { fontSize: '0.875em' },
-} as const;
 
 /**
  * A selected toggle's text on its own tint: MUI's main red and green there are 4.4:1 in the light
@@ -256,7 +228,7 @@ export function LabelPanel({
           </ToggleButton>
         ))}
       </ToggleButtonGroup>
-      <SessionDefault value={sessionDefault} onChange={(c) => setSessionConfirmation(c)} />
+      <SessionConfirmationField value={sessionDefault} onChange={(c) => setSessionConfirmation(c)} />
       <TextField
         key={`${detail.id}-${current?.id ?? 0}`}
         size="small"
@@ -276,7 +248,7 @@ export function LabelPanel({
           Undo (U)
         </Button>
       </Box>
-      <History history={history} />
+      <LabelHistory history={history} />
       {pending && current && (
         <OverwriteDialog
           current={describeLabel(asChoice(current))}
@@ -290,80 +262,5 @@ export function LabelPanel({
         />
       )}
     </Stack>
-  );
-}
-
-/** The session's default confirmation: chosen once here or with Shift + its key, shown while set. */
-function SessionDefault({
-  value,
-  onChange,
-}: {
-  value: Confirmation | null;
-  onChange: (confirmation: Confirmation | null) => void;
-}): JSX.Element {
-  return (
-    <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }} useFlexGap>
-      <TextField
-        select
-        size="small"
-        label="Confirmed by, this session"
-        value={value ?? ''}
-        onChange={(e) => onChange(CONFIRMATIONS.find((c) => c === e.target.value) ?? null)}
-        helperText="Recorded with M, N and the digits; Shift + its key sets it"
-        slotProps={{ formHelperText: { sx: TEXT_14 } }}
-        sx={{ minWidth: '16em', ...FIELD_14 }}
-      >
-        <MenuItem value="" sx={TEXT_14}>
-          none (ask each time)
-        </MenuItem>
-        {CONFIRMATIONS.map((c) => (
-          <MenuItem key={c} value={c} sx={TEXT_14}>
-            {c} (Shift+{CONFIRMATION_KEYS[c]})
-          </MenuItem>
-        ))}
-      </TextField>
-      {value && (
-        <Chip data-testid="session-confirmation" color="info" label={`Default: ${value}`} sx={TEXT_14} />
-      )}
-    </Stack>
-  );
-}
-
-/** Every row of the label's history, newest first, edits seconds apart together, in local time. */
-function History({ history }: { history: readonly StoredLabel[] }): JSX.Element {
-  const rowText = (l: StoredLabel): string =>
-    `${l.withdrawn ? 'Withdrawn: ' : ''}${describeLabel(asChoice(l))}`;
-  return (
-    <>
-      <Typography variant="subtitle2" component="h3">
-        History
-      </Typography>
-      {history.length === 0 ? (
-        <Typography variant="body2" color="text.secondary">
-          Not labeled yet.
-        </Typography>
-      ) : (
-        <List dense aria-label="Label history" sx={{ py: 0 }}>
-          {groupHistory(history).map((group) => {
-            const [newest, ...earlier] = group as [StoredLabel, ...StoredLabel[]];
-            const steps = earlier.length
-              ? ` · ${group.length} edits: ${[...group]
-                  .reverse()
-                  .map((l) => `${rowText(l)} at ${formatTime(l.labeledAt)}`)
-                  .join('; ')}`
-              : '';
-            return (
-              <ListItem key={newest.id} disableGutters>
-                <ListItemText
-                  primary={rowText(newest)}
-                  secondary={`${newest.labeledBy}, ${formatDateTime(newest.labeledAt)}${newest.note ? ` — ${newest.note}` : ''}${steps}`}
-                  slotProps={{ primary: { sx: TEXT_14 }, secondary: { sx: TEXT_14 } }}
-                />
-              </ListItem>
-            );
-          })}
-        </List>
-      )}
-    </>
   );
 }
