@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WriterLock } from '../../src/main/library/writer-lock';
+import { expectAccessible } from './accessibility';
 import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
 import type { AppPage, OpenOptions } from './harness';
 
@@ -27,6 +28,7 @@ describe('a first launch', () => {
     expect(text).toContain('Nothing leaves this computer');
     const importButton = empty.getByRole('button', { name: 'Import photographs' });
     await importButton.waitFor();
+    await expectAccessible(page, 'the empty library');
     await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Import photographs');
     await page.keyboard.press('Enter');
     await expect
@@ -45,6 +47,7 @@ describe('a first launch', () => {
     expect(await background(first.page)).toBe(LIGHT_BACKGROUND);
     await first.page.getByRole('button', { name: 'Dark theme' }).click();
     await expect.poll(() => background(first.page)).toBe(DARK_BACKGROUND);
+    await expectAccessible(first.page, 'the empty library, dark');
     // The profile: what the window stored, as Electron keeps it in the app's folder between launches.
     const profile = await first.page.context().storageState();
     await first.page.context().close();
@@ -86,6 +89,7 @@ describe('a failed call', () => {
       expect(await detail.isVisible()).toBe(false);
       await alert.getByText('Technical detail').click();
       expect(await detail.isVisible()).toBe(true);
+      await expectAccessible(page, 'the queue with an error shown');
     } finally {
       held.release();
     }

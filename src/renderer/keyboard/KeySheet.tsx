@@ -27,7 +27,8 @@ export function KeySheet({ open, onClose }: { open: boolean; onClose: () => void
       onKeyDown={(event: KeyboardEvent) => event.stopPropagation()}
     >
       <DialogTitle id="key-sheet-title">Keys</DialogTitle>
-      <DialogContent>
+      {/* Focusable: the list scrolls, and the keys that scroll it need somewhere to go. */}
+      <DialogContent tabIndex={0}>
         {KEYMAP.map((section, n) => (
           <section key={section.screen} aria-labelledby={`key-sheet-${n}`}>
             <Typography

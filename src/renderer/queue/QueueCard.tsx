@@ -4,7 +4,7 @@
  * frame; MUI's Card, Chip and Typography cost several components and style computations each.
  */
 import { GlobalStyles, type Theme } from '@mui/material';
-import { memo, type JSX } from 'react';
+import { memo, type JSX, type ReactNode } from 'react';
 import type { QueueEntry } from '../../api/contract';
 import { percent } from '../percent';
 
@@ -41,30 +41,36 @@ export const QueueCard = memo(function QueueCard({
       aria-posinset={index + 1}
       aria-setsize={total}
     >
-      <button
-        type="button"
-        tabIndex={focusable ? 0 : -1}
-        onClick={() => onOpen(index, entry.imageId)}
-        aria-label={cardLabel(entry, index, total, label.text)}
-      >
+      <button type="button" tabIndex={focusable ? 0 : -1} onClick={() => onOpen(index, entry.imageId)}>
+        {/* The card's name is its text, with words the eye does not need (in .queue-card-hidden): an
+            aria-label would hide the visible text from speech input, which must be able to say it. */}
         <img
           src={window.api?.imageUrl('thumb', entry.imageId)}
-          alt={`Thumbnail of ${entry.fileName}`}
+          alt=""
           decoding="async"
           // Element Timing: the queue benchmark reads when the first thumbnails were painted.
           elementtiming="queue-thumbnail"
         />
         <span className="queue-card-title" title={entry.fileName}>
-          {index + 1}. {entry.fileName}
+          <Hidden>Open {entry.fileName}, rank </Hidden>
+          {index + 1}.<Hidden> of {total},</Hidden> <span aria-hidden>{entry.fileName}</span>
         </span>
         <span className="queue-card-owner">
+          <Hidden>patient </Hidden>
           {entry.patient} · {entry.study}
         </span>
         <span className="queue-card-facts">
+          <Hidden>, melanoma probability </Hidden>
           <span className="queue-card-probability" data-testid="probability">
             {percent(entry.probability)}
           </span>
-          {entry.suspicious && <span className="queue-card-chip queue-card-suspicious">Suspicious</span>}
+          {entry.suspicious && (
+            <>
+              <Hidden>, </Hidden>
+              <span className="queue-card-chip queue-card-suspicious">Suspicious</span>
+            </>
+          )}
+          <Hidden>, </Hidden>
           <span className={`queue-card-chip queue-card-${label.tone}`}>{label.text}</span>
         </span>
       </button>
@@ -72,16 +78,9 @@ export const QueueCard = memo(function QueueCard({
   );
 });
 
-/**
- * What a screen reader says of a card: everything its face shows, since the face itself is hidden
- * behind the button's name. The file name comes first, so "Open ISIC_…" still finds the card.
- */
-function cardLabel(entry: QueueEntry, index: number, total: number, label: string): string {
-  const flag = entry.suspicious ? ', suspicious' : '';
-  return (
-    `Open ${entry.fileName}: rank ${index + 1} of ${total}, melanoma probability ${percent(entry.probability)}` +
-    `${flag}, ${label}, patient ${entry.patient}, study ${entry.study}`
-  );
+/** Words for a screen reader, not shown: the card's face says them by its layout. */
+function Hidden({ children }: { children: ReactNode }): JSX.Element {
+  return <span className="queue-card-hidden">{children}</span>;
 }
 
 /** Where an entry will be once its page has arrived: its place in the queue, in an empty card. */
@@ -149,6 +148,19 @@ function gridStyles(theme: Theme, { cardHeight, gap, thumbnailHeight }: GridSize
       font: 'inherit',
       textAlign: 'left',
       cursor: 'pointer',
+      position: 'relative',
+    },
+    // Visually hidden, still read: the usual clip, as MUI's visuallyHidden.
+    '.queue-card-hidden': {
+      position: 'absolute',
+      width: 1,
+      height: 1,
+      margin: -1,
+      padding: 0,
+      overflow: 'hidden',
+      clip: 'rect(0 0 0 0)',
+      whiteSpace: 'nowrap',
+      border: 0,
     },
     '.queue-card > button:hover': { background: palette.action.hover },
     '.queue-card > button:focus-visible': {
