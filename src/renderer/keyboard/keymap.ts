@@ -42,7 +42,8 @@ export const IMAGE_VIEW_KEYS: readonly KeyBinding[] = [
   { keys: 'N', action: 'Not melanoma' },
   {
     keys: '1 2 3 …',
-    action: 'Diagnosis: the digit beside each in the Diagnosis menu (1 nv, 2 bkl, 3 bcc …)',
+    action:
+      'Diagnosis: the digit beside each in its menu (1 nevus, 2 benign keratosis, 3 basal cell carcinoma …)',
   },
   {
     keys: 'H C F O L',
