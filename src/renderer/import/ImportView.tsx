@@ -3,6 +3,7 @@ import { useCallback, useState, type JSX } from 'react';
 import type { ApiResponse } from '../../api/contract';
 import { messageOf, useApiCall, type CallState } from '../useApi';
 import { useJob, type JobProgress as Progress } from '../useJob';
+import { READING_SIZE } from '../readingSize';
 import { ImportReport, type ImportedStudy } from './ImportReport';
 import { PatientField, type PatientChoice } from './PatientField';
 
@@ -58,7 +59,7 @@ export function ImportView({
     );
 
   return (
-    <Stack spacing={2} sx={{ maxWidth: 720 }}>
+    <Stack spacing={2} sx={{ maxWidth: 720, ...READING_SIZE }}>
       <Typography variant="h5" component="h2">
         Import photographs
       </Typography>

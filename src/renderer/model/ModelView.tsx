@@ -21,9 +21,7 @@ import { useJob, type JobProgress } from '../useJob';
 import { DeepRetrainDialog } from './DeepRetrainDialog';
 import { CalibrationChart, ConfusionMatrix, LearningCurve, RocChart } from './ModelCharts';
 import { JobOutcome } from './RetrainOutcome';
-
-/** MUI's small chip writes 13 px; the reading distance asks for 14 px at least. */
-const CHIP_TEXT = { fontSize: '0.875rem' };
+import { READING_SIZE } from '../readingSize';
 
 /**
  * The model: the active version and its report, "Retrain now" and "Deep retrain" with live progress
@@ -57,7 +55,7 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
   };
 
   return (
-    <Stack spacing={2}>
+    <Stack spacing={2} sx={READING_SIZE}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="h5" component="h2" sx={{ flex: 1 }}>
           Model
@@ -195,12 +193,7 @@ function Versions({
             >
               <TableCell>{m.version}</TableCell>
               <TableCell>
-                <Chip
-                  size="small"
-                  label={m.status}
-                  color={m.status === 'active' ? 'primary' : 'default'}
-                  sx={CHIP_TEXT}
-                />
+                <Chip size="small" label={m.status} color={m.status === 'active' ? 'primary' : 'default'} />
               </TableCell>
               <TableCell>{m.auc?.toFixed(4) ?? '—'}</TableCell>
               <TableCell>{formatDateTime(m.createdAt)}</TableCell>

@@ -13,6 +13,7 @@ import {
 import { CallStateView } from '../CallStateView';
 import { useApiCall } from '../useApi';
 import { NumberSettingField } from './NumberSettingField';
+import { formatDateTime } from '../format/dateTime';
 
 const SCHEDULE_LABELS: Record<RetrainSchedule, string> = {
   off: 'Off',
@@ -145,15 +146,8 @@ function ScheduleStatus(): JSX.Element {
   );
 }
 
-const when = (iso: string): string =>
-  new Date(iso).toLocaleString(undefined, {
-    weekday: 'short',
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+/** The window's one way of writing a date and time, local to the reader. */
+const when = (iso: string): string => formatDateTime(iso);
 
 function ScheduleStatusText({ status }: { status: RetrainScheduleStatus }): JSX.Element {
   const last = status.lastRun;

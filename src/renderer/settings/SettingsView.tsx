@@ -6,6 +6,7 @@ import { CallStateView } from '../CallStateView';
 import { messageOf, useApiCall } from '../useApi';
 import { NumberSettingField } from './NumberSettingField';
 import { RetrainScheduleFields } from './RetrainScheduleFields';
+import { READING_SIZE } from '../readingSize';
 
 const NUMBER_SETTINGS: { key: NumericSettingKey; label: string; help: string }[] = [
   {
@@ -31,7 +32,7 @@ export function SettingsView(): JSX.Element {
   const library = useApiCall('libraryInfo', undefined).state;
   const info: LibraryInfo | null = library.status === 'ok' ? library.data : null;
   return (
-    <Stack spacing={2} sx={{ maxWidth: 560 }}>
+    <Stack spacing={2} sx={{ maxWidth: 560, ...READING_SIZE }}>
       <Typography variant="h5" component="h2">
         Settings
       </Typography>
