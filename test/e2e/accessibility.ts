@@ -73,3 +73,22 @@ export async function expectAccessible(
     );
   }
 }
+
+/** The page's getComputedStyle, for functions that run there (this file is typed without the DOM). */
+type Styled = { getComputedStyle(element: unknown): { fontSize: string } };
+
+/**
+ * Every element the selector matches whose text is smaller than `px`, by its opening tag, for a test
+ * to expect empty. Fails when nothing matches, so a selector gone stale cannot pass. Leave out hidden
+ * native inputs (MUI's selects and checkboxes keep one at the browser's 13.3 px; they show no text).
+ */
+export async function textSmallerThan(page: Page, px: number, selector: string): Promise<string[]> {
+  const sizes = await page.locator(selector).evaluateAll((elements) =>
+    elements.map((e) => ({
+      px: parseFloat((globalThis as unknown as Styled).getComputedStyle(e).fontSize),
+      tag: (e as unknown as { outerHTML: string }).outerHTML.slice(0, 120),
+    })),
+  );
+  if (sizes.length === 0) throw new Error(`no element matches ${selector}`);
+  return sizes.filter((s) => s.px < px).map((s) => `${s.px}px ${s.tag}`);
+}

@@ -1,13 +1,14 @@
 /**
- * axe-core on the patients and settings screens in each of their states, in both themes, against the
- * real services; and their text at 14 px or more, with study dates written locally, never as ISO.
+ * axe-core on the patients and settings screens in each of their states, and on the import and model
+ * screens as they open, in both themes, against the real services; and their text at 14 px or more,
+ * with study dates written locally, never as ISO. (The import and model screens' other states are
+ * checked in their own test files.)
  */
 import { describe, expect, it } from 'vitest';
 import { importFolders } from '../../src/main/importer/import-folders';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
-import { expectAccessible } from './accessibility';
+import { expectAccessible, textSmallerThan } from './accessibility';
 import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
-import type { AppPage } from './harness';
 
 const app = useAppOnLibrary(async (library) => {
   await importFolders(library, {
@@ -19,27 +20,12 @@ const app = useAppOnLibrary(async (library) => {
   });
 });
 
-/** The page's getComputedStyle, for functions that run there (this file is typed without the DOM). */
-type Styled = { getComputedStyle(element: unknown): { fontSize: string } };
-
-/** Every element the selector matches whose text is smaller than 14 px, by its opening tag (hidden
- * native inputs, which show no text, are for the caller to leave out). */
-async function smallText({ page }: AppPage, selector: string): Promise<string[]> {
-  const sizes = await page.locator(selector).evaluateAll((elements) =>
-    elements.map((e) => ({
-      px: parseFloat((globalThis as unknown as Styled).getComputedStyle(e).fontSize),
-      tag: (e as unknown as { outerHTML: string }).outerHTML.slice(0, 120),
-    })),
-  );
-  expect(sizes.length).toBeGreaterThan(0);
-  return sizes.filter((s) => s.px < 14).map((s) => `${s.px}px ${s.tag}`);
-}
-
 describe('the patients and settings screens', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`have no serious accessibility violation in any state, ${theme} theme`, async () => {
-      const opened = await app.harness().openApp(apiHandlersFor(app.library()), { colorScheme: theme });
-      const { page, errors } = opened;
+      const { page, errors } = await app
+        .harness()
+        .openApp(apiHandlersFor(app.library()), { colorScheme: theme });
       await page.getByRole('tab', { name: 'Patients' }).click();
       const patients = page.getByRole('table', { name: 'Patients' });
       await patients.getByRole('row', { name: /P-0001/ }).waitFor();
@@ -53,17 +39,36 @@ describe('the patients and settings screens', () => {
       expect(await study.textContent()).toContain('2026');
       await page.getByRole('button', { name: 'Rename First visit' }).click();
       await expectAccessible(page, `the patients screen renaming a study (${theme})`);
-      expect(await smallText(opened, 'main td, main th, main p, main label')).toEqual([]);
+      expect(await textSmallerThan(page, 14, 'main td, main th, main p, main label')).toEqual([]);
 
       await page.getByRole('tab', { name: 'Settings' }).click();
       await page.getByLabel('Target sensitivity', { exact: true }).waitFor();
       await expectAccessible(page, `the settings screen (${theme})`);
       expect(
-        await smallText(
-          opened,
+        await textSmallerThan(
+          page,
+          14,
           'main p, main label, main input:not([type=checkbox]):not([type=radio]):not([aria-hidden=true])',
         ),
       ).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    });
+
+    it(`opens the import and model screens with no serious accessibility violation, ${theme} theme`, async () => {
+      const { page, errors } = await app
+        .harness()
+        .openApp(apiHandlersFor(app.library()), { colorScheme: theme });
+      await page.getByRole('tab', { name: 'Import' }).click();
+      await page.getByLabel('Study date').waitFor();
+      await expectAccessible(page, `the import screen (${theme})`);
+      const readable = 'main p, main label, main td, main th, main button';
+      expect(await textSmallerThan(page, 14, readable)).toEqual([]);
+
+      await page.getByRole('tab', { name: 'Model' }).click();
+      await page.getByTestId('model-report').waitFor({ timeout: 30_000 });
+      await expectAccessible(page, `the model screen (${theme})`);
+      expect(await textSmallerThan(page, 14, `${readable}, main .MuiChip-label`)).toEqual([]);
       expect(errors).toEqual([]);
       await page.context().close();
     });
