@@ -91,7 +91,7 @@ export function ImportView({
         )}
         {manifest && <Typography sx={{ fontFamily: 'monospace' }}>manifest: {manifest}</Typography>}
       </Box>
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
         <PatientField patients={patients} value={patient} onChange={setPatient} disabled={job !== null} />
         <TextField
           label="Study"
