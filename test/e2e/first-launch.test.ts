@@ -2,11 +2,12 @@
  * The window on an empty library, as on a first launch, the theme across launches, and a failed call
  * explained in words: in a real Chromium against the real services on a real, empty library.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WriterLock } from '../../src/main/library/writer-lock';
 import { expectAccessible } from './accessibility';
 import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
-import type { AppPage, OpenOptions } from './harness';
+import { SCREENSHOT_DIR, type AppPage, type OpenOptions } from './harness';
 
 const app = useAppOnLibrary();
 const openApp = (options?: OpenOptions): Promise<AppPage> =>
@@ -29,6 +30,7 @@ describe('a first launch', () => {
     const importButton = empty.getByRole('button', { name: 'Import photographs' });
     await importButton.waitFor();
     await expectAccessible(page, 'the empty library');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'first-launch.png') });
     await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('Import photographs');
     await page.keyboard.press('Enter');
     await expect
@@ -90,6 +92,7 @@ describe('a failed call', () => {
       await alert.getByText('Technical detail').click();
       expect(await detail.isVisible()).toBe(true);
       await expectAccessible(page, 'the queue with an error shown');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, 'error-busy.png') });
     } finally {
       held.release();
     }

@@ -4,6 +4,7 @@
  * view in the DOM), Enter opens, Esc comes back to the card, keys set the order and the filters, and
  * `?` lists every key of the key map.
  */
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { importFolders } from '../../src/main/importer/import-folders';
@@ -15,7 +16,7 @@ import { fillLibrary } from '../helpers/large-library';
 import { HAM_FIXTURES } from '../helpers/temp-dirs';
 import { expectAccessible } from './accessibility';
 import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
-import type { AppPage } from './harness';
+import { SCREENSHOT_DIR, type AppPage } from './harness';
 
 /** Enough for rows far beyond the window: 60 rows of 5 at the harness's 1100 × 700 px. */
 const ADDED = 300;
@@ -197,6 +198,7 @@ describe('the queue from the keyboard', () => {
     // The sheet's keys are its own: J does not move the queue beneath it.
     await page.keyboard.press('j');
     await expectAccessible(page, 'the key sheet');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'keys.png') });
     await page.keyboard.press('Escape');
     await expect.poll(() => sheet.count()).toBe(0);
     await expect.poll(() => focusedPlace(page)).toBe(1);

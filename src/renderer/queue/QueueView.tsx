@@ -120,6 +120,9 @@ export function QueueView({
     setFilters,
     openPatientList: () => setPatientListOpen(true),
   });
+  // An empty library has nothing to order or filter: its page is the first-launch text alone.
+  const emptyLibrary = queue.summary?.total === 0 && unfiltered(order, filters);
+  if (emptyLibrary) return <EmptyLibrary onImport={onImport} />;
   return (
     <Stack spacing={2}>
       <Suspense fallback={controlsSpace}>
@@ -153,9 +156,7 @@ export function QueueView({
                 Some of the queue could not be loaded. <ErrorText {...queue.error} />
               </RetryAlert>
             )}
-            {summary.total === 0 && unfiltered(order, filters) ? (
-              <EmptyLibrary onImport={onImport} />
-            ) : summary.total === 0 ? (
+            {summary.total === 0 ? (
               <Stack direction="row" spacing={2} sx={{ py: 4, alignItems: 'center' }}>
                 <Typography>No images match these filters.</Typography>
                 <Button onClick={() => setFilters(NO_FILTERS)} aria-keyshortcuts="A">
