@@ -123,6 +123,17 @@ describe('labeling in the image view', () => {
     const dialog = await openImage(page, name);
     const diagnosis = dialog.getByRole('combobox', { name: 'Diagnosis' });
 
+    // Keys pressed while the list of keys is open over the view label nothing.
+    await page.keyboard.press('?');
+    const sheet = page.getByRole('dialog', { name: 'Keys' });
+    await expect.poll(() => sheet.count()).toBe(1);
+    expect(await sheet.textContent()).toContain('Heatmap as an outline, or filled');
+    await page.keyboard.press('m');
+    await page.keyboard.press('1');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => sheet.count()).toBe(0);
+    expect(rows(name)).toEqual([]);
+
     await page.keyboard.press('1');
     await expect.poll(() => current(name)).toMatchObject({ melanoma: false, diagnosis: 'nv' });
     await settled(dialog);

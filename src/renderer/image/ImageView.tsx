@@ -19,7 +19,7 @@ import { messageOf, useApiCall } from '../useApi';
 import { LabelPanel } from './LabelPanel';
 import { SavedSnackbar, undoChange, type SavedChange, type SavedNotice } from './SavedNotice';
 import { ImageViewer } from './ImageViewer';
-import { shortcutKey } from './shortcuts';
+import { IMAGE_TITLE_ID, imageViewKey } from './shortcuts';
 import { formatDate, formatDateTime } from '../format/dateTime';
 
 /**
@@ -68,7 +68,7 @@ export function ImageView({
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      const key = shortcutKey(event);
+      const key = imageViewKey(event);
       if (key === 'ArrowRight') onMove(1);
       else if (key === 'ArrowLeft') onMove(-1);
     };
@@ -77,8 +77,8 @@ export function ImageView({
   }, [onMove]);
 
   return (
-    <Dialog open fullWidth maxWidth="lg" onClose={onClose} aria-labelledby="image-title">
-      <DialogTitle id="image-title" sx={{ display: 'flex', alignItems: 'center', gap: 1, py: 1 }}>
+    <Dialog open fullWidth maxWidth="lg" onClose={onClose} aria-labelledby={IMAGE_TITLE_ID}>
+      <DialogTitle id={IMAGE_TITLE_ID} sx={{ display: 'flex', alignItems: 'center', gap: 1, py: 1 }}>
         <Box sx={{ flex: 1, minWidth: 0 }}>
           {/* Whose image it is, above everything that can scroll: labels go to the patient shown here. */}
           <Typography

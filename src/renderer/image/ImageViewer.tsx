@@ -8,7 +8,7 @@ import {
   withOutlineToggled,
   type HeatmapStyle,
 } from './heatmap';
-import { shortcutKey } from './shortcuts';
+import { imageViewKey } from './shortcuts';
 import { useExplanation } from './useExplanation';
 import { useZoomPan } from './useZoomPan';
 import { ZOOM_STEP } from './zoom';
@@ -32,7 +32,7 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      const key = shortcutKey(event);
+      const key = imageViewKey(event);
       if (key === '+' || key === '=') zoomBy(ZOOM_STEP);
       else if (key === '-' || key === '_') zoomBy(1 / ZOOM_STEP);
       else if (key === '0') reset();

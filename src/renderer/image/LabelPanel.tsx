@@ -29,7 +29,7 @@ import { FIELD_14, TEXT_14 } from './readable';
 import type { SavedChange } from './SavedNotice';
 import { SessionConfirmationField } from './SessionConfirmationField';
 import { setSessionConfirmation, useSessionConfirmation } from './sessionConfirmation';
-import { shortcutKey } from './shortcuts';
+import { imageViewKey } from './shortcuts';
 
 /**
  * A selected toggle's text on its own tint: MUI's main red and green there are 4.4:1 in the light
@@ -129,7 +129,7 @@ export function LabelPanel({
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
-      const key = shortcutKey(event);
+      const key = imageViewKey(event);
       if (key === null || pending) return;
       const diagnosis = diagnosisOfKey(key);
       const confirmation = confirmationOfKey(key);

@@ -11,3 +11,17 @@ export function shortcutKey(event: KeyboardEvent): string | null {
   if (event.ctrlKey || event.metaKey || event.altKey) return null;
   return event.key;
 }
+
+/**
+ * A shortcut of the image view, or null also while another dialog is open above it (the list of keys,
+ * the overwrite question): MUI then hides the view (aria-hidden), and M pressed while reading the list
+ * must not label the image behind it.
+ */
+export function imageViewKey(event: KeyboardEvent): string | null {
+  const view = document.getElementById(IMAGE_TITLE_ID);
+  if (view?.closest('[aria-hidden="true"]')) return null;
+  return shortcutKey(event);
+}
+
+/** The id of the image view's title, which names the dialog. */
+export const IMAGE_TITLE_ID = 'image-title';
