@@ -180,6 +180,13 @@ describe('the queue from the keyboard', () => {
       .poll(() => page.getByTestId('queue-entry').first().textContent())
       .toContain(`${ofFirstPatient} ·`);
     await expect.poll(() => focusedPlace(page)).toBe(1);
+    // Esc closes the list with nothing chosen, and the keys work on the cards again.
+    await press(page, 'ArrowRight', 2);
+    await page.keyboard.press('p');
+    await expect.poll(() => patients.count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => patients.count()).toBe(0);
+    await press(page, 'j', 3);
     expect(errors).toEqual([]);
     await page.context().close();
   });
