@@ -82,6 +82,23 @@ describe('the model screen', () => {
     await page.context().close();
   }, 180_000);
 
+  it('logs no error when a retraining ends while the model screen is hidden', async () => {
+    const { page, errors } = await modelScreen();
+    await page.getByRole('button', { name: 'Retrain now' }).click();
+    // The screen stays mounted but hidden (0 px wide) while the report reloads with the new version.
+    await page.getByRole('tab', { name: 'Patients' }).click();
+    await expect.poll(() => page.getByTestId('retrain-outcome').count(), { timeout: 120_000 }).toBe(1);
+    await page.waitForTimeout(500);
+    await page.getByRole('tab', { name: 'Model' }).click();
+    await page
+      .getByTestId('model-report')
+      .getByText(/^ROC curve/)
+      .waitFor();
+    expect(await page.locator('[data-testid="model-report"] svg').count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
   it('asks before a deep retraining, saying plainly that no rate has been measured yet', async () => {
     const { page, errors } = await modelScreen();
     await page.getByRole('button', { name: 'Deep retrain…' }).click();
