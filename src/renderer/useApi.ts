@@ -27,6 +27,7 @@ export function messageOf(error: unknown): string {
 
 /** An error's message and its code, for the window to explain in words (errors/plainError.ts). */
 export const callErrorOf = receivedError;
+export type CallError = ReturnType<typeof receivedError>;
 
 type Settled<K extends ApiCallName> = {
   name: K;

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../src/api/jobs';
 import { importFolders } from '../../src/main/importer/import-folders';
+import { WriterLock } from '../../src/main/library/writer-lock';
 import { HAM_FIXTURES, SHARED_HAM } from '../helpers/temp-dirs';
 import { expectAccessible } from './accessibility';
 import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
@@ -106,6 +107,32 @@ describe('the import screen', () => {
         'of patient P-0001: check that the two patients are not mixed up',
     );
     await expectAccessible(page, 'the import report with a cross-patient warning');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('says in words that the library is busy when another process retrains, and imports nothing', async () => {
+    const screen = await importScreen(photoFolder(['ISIC_0024311.jpg'], [], NEW_PHOTOS));
+    const { page, errors } = screen;
+    const before = app.library().db.prepare('SELECT count(*) FROM images').pluck().get();
+    // Another process's retraining, as far as the library can tell: the lock file names this live pid.
+    const held = new WriterLock(app.dataDir()).acquire('retraining');
+    try {
+      await page.getByLabel('Patient id').fill('P-0001');
+      await page.getByRole('button', { name: 'Import', exact: true }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'The library is busy' });
+      await expect
+        .poll(() => alert.textContent(), { timeout: 30_000 })
+        .toContain('The library is busy with a retraining; try again when it ends.');
+      const detail = alert.getByText(/^library busy: retraining running since \S+ \(pid \d+/);
+      expect(await detail.isVisible()).toBe(false);
+      await alert.getByText('Technical detail').click();
+      expect(await detail.isVisible()).toBe(true);
+      await expectAccessible(page, 'the import screen refused by a busy library');
+    } finally {
+      held.release();
+    }
+    expect(app.library().db.prepare('SELECT count(*) FROM images').pluck().get()).toBe(before);
     expect(errors).toEqual([]);
     await page.context().close();
   });

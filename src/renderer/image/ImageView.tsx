@@ -14,8 +14,8 @@ import {
 } from '@mui/material';
 import { useCallback, useEffect, useMemo, useState, type JSX } from 'react';
 import type { ImageDetail } from '../../api/contract';
-import { CallStateView } from '../CallStateView';
-import { messageOf, useApiCall } from '../useApi';
+import { CallStateView, ErrorText } from '../CallStateView';
+import { callErrorOf, useApiCall, type CallError } from '../useApi';
 import { LabelPanel } from './LabelPanel';
 import { SavedSnackbar, undoChange, type SavedChange, type SavedNotice } from './SavedNotice';
 import { ImageViewer } from './ImageViewer';
@@ -43,7 +43,7 @@ export function ImageView({
 }): JSX.Element {
   const request = useMemo(() => ({ imageId }), [imageId]);
   const { state, reload } = useApiCall('imageDetail', request);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<CallError | null>(null);
   const [saved, setSaved] = useState<SavedNotice | null>(null);
   // The title keeps naming the patient while the details reload after a save.
   const [shown, setShown] = useState<ImageDetail | null>(null);
@@ -62,7 +62,7 @@ export function ImageView({
   const undoSaved = (change: SavedChange): void => {
     undoChange(change).then(
       (message) => afterSave({ change: { ...change, before: change.after, after: change.before }, message }),
-      (error: unknown) => setSaveError(messageOf(error)),
+      (error: unknown) => setSaveError(callErrorOf(error)),
     );
   };
 
@@ -141,7 +141,7 @@ export function ImageView({
                 />
                 {saveError && (
                   <Typography role="alert" color="error">
-                    {saveError}
+                    <ErrorText {...saveError} />
                   </Typography>
                 )}
                 <Metadata detail={detail} />

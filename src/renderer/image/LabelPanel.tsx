@@ -14,7 +14,7 @@ import type { ImageDetail, LabelRequest } from '../../api/contract';
 import { DIAGNOSIS_NAMES } from '../../api/diagnosis-words';
 import { describeLabel, overwriteReason } from '../../api/label-change';
 import { CONFIRMATIONS, DIAGNOSIS_DETAILS, type Confirmation } from '../../api/vocabulary';
-import { messageOf } from '../useApi';
+import { callErrorOf, type CallError } from '../useApi';
 import { LabelHistory } from './LabelHistory';
 import { applyChoice, asChoice, labelAfter, type Choice, type LabelChoice } from './labelChoice';
 import {
@@ -69,7 +69,7 @@ export function LabelPanel({
 }: {
   detail: ImageDetail;
   onSaved: (change: SavedChange) => void;
-  onError: (message: string) => void;
+  onError: (error: CallError) => void;
   /** Undoes the save the view's notice shows, when it is this image's newest: U is its Undo then. */
   undoLast?: () => void;
 }): JSX.Element {
@@ -98,7 +98,7 @@ export function LabelPanel({
         },
         (error: unknown) => {
           setSaving(false);
-          onError(messageOf(error));
+          onError(callErrorOf(error));
         },
       );
     },
@@ -113,7 +113,7 @@ export function LabelPanel({
   };
   const choose = (choice: Choice): void => {
     const next = applyChoice(current, choice, sessionDefault);
-    if ('error' in next) onError(next.error);
+    if ('error' in next) onError({ code: null, message: next.error });
     else propose(next);
   };
   // Undo goes back to the label before the newest row: an earlier label, or none, as at first. Just

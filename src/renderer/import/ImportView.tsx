@@ -1,7 +1,8 @@
 import { Alert, Box, Button, LinearProgress, Stack, TextField, Typography } from '@mui/material';
 import { useCallback, useState, type JSX } from 'react';
 import type { ApiResponse } from '../../api/contract';
-import { messageOf, useApiCall, type CallState } from '../useApi';
+import { ErrorText } from '../CallStateView';
+import { callErrorOf, useApiCall, type CallError, type CallState } from '../useApi';
 import { useJob, type JobProgress as Progress } from '../useJob';
 import { READING_SIZE } from '../readingSize';
 import { ImportReport, type ImportedStudy } from './ImportReport';
@@ -30,7 +31,7 @@ export function ImportView({
   const [patient, setPatient] = useState<PatientChoice>({ code: '', create: false });
   const [study, setStudy] = useState('');
   const [studyDate, setStudyDate] = useState(today);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
   const api = window.api;
   const { state: patients, reload: reloadPatients } = useApiCall('patients', undefined);
   const finishedImport = useCallback(() => {
@@ -42,7 +43,7 @@ export function ImportView({
 
   const run = <T,>(call: () => Promise<T>, then: (value: T) => void): void => {
     setError(null);
-    call().then(then, (e: unknown) => setError(messageOf(e)));
+    call().then(then, (e: unknown) => setError(callErrorOf(e)));
   };
   const start = (): void =>
     run(
@@ -136,7 +137,11 @@ export function ImportView({
         )}
       </Box>
       {job !== null && <ProgressView progress={progress.at(-1) ?? null} />}
-      {error && <Alert severity="error">{error}</Alert>}
+      {error && (
+        <Alert severity="error">
+          <ErrorText {...error} />
+        </Alert>
+      )}
       {finished && <ImportReport event={finished} onOpenStudy={onOpenStudy} />}
     </Stack>
   );

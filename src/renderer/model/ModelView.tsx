@@ -14,9 +14,9 @@ import {
 } from '@mui/material';
 import { useCallback, useMemo, useState, type JSX } from 'react';
 import type { ModelSummary, RetrainEstimate } from '../../api/contract';
-import { CallStateView } from '../CallStateView';
+import { CallStateView, ErrorText } from '../CallStateView';
 import { formatDateTime } from '../format/dateTime';
-import { messageOf, useApiCall } from '../useApi';
+import { callErrorOf, useApiCall, type CallError } from '../useApi';
 import { useJob, type JobProgress } from '../useJob';
 import { DeepRetrainDialog } from './DeepRetrainDialog';
 import { CalibrationChart, ConfusionMatrix, LearningCurve, RocChart } from './ModelCharts';
@@ -31,7 +31,7 @@ import { READING_SIZE } from '../readingSize';
 export function ModelView({ onModelChanged }: { onModelChanged: () => void }): JSX.Element {
   const models = useApiCall('models', undefined);
   const backend = useApiCall('backend', undefined);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
   const api = window.api;
   const reloadModels = models.reload;
   const changed = useCallback(() => {
@@ -44,13 +44,13 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
   const [estimate, setEstimate] = useState<RetrainEstimate | null>(null);
   const askDeep = (): void => {
     setError(null);
-    api!.retrainEstimate({ depth: 'deep' }).then(setEstimate, (e: unknown) => setError(messageOf(e)));
+    api!.retrainEstimate({ depth: 'deep' }).then(setEstimate, (e: unknown) => setError(callErrorOf(e)));
   };
   const startJob = (start: () => Promise<{ jobId: number }>): void => {
     setError(null);
     start().then(
       ({ jobId: started }) => follow(started),
-      (e: unknown) => setError(messageOf(e)),
+      (e: unknown) => setError(callErrorOf(e)),
     );
   };
 
@@ -92,7 +92,11 @@ export function ModelView({ onModelChanged }: { onModelChanged: () => void }): J
         }}
       />
       {job !== null && <RetrainProgress progress={progress} />}
-      {error && <Alert severity="error">{error}</Alert>}
+      {error && (
+        <Alert severity="error">
+          <ErrorText {...error} />
+        </Alert>
+      )}
       {finished && <JobOutcome event={finished} />}
       <CallStateView
         state={models.state}

@@ -12,20 +12,20 @@ import {
 } from '@mui/material';
 import { useMemo, useState, type JSX } from 'react';
 import type { PatientSummary } from '../../api/contract';
-import { CallStateView } from '../CallStateView';
+import { CallStateView, ErrorText } from '../CallStateView';
 import { formatDate } from '../format/dateTime';
 import { READING_SIZE } from '../readingSize';
-import { messageOf, useApiCall } from '../useApi';
+import { callErrorOf, useApiCall, type CallError } from '../useApi';
 
 /** Patients and their studies with counts of images, unlabeled and suspicious; create and rename. */
 export function PatientsView(): JSX.Element {
   const { state, reload } = useApiCall('patients', undefined);
   const [selected, setSelected] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<CallError | null>(null);
   const api = window.api;
   const act = (call: () => Promise<unknown>): void => {
     setError(null);
-    call().then(reload, (e: unknown) => setError(messageOf(e)));
+    call().then(reload, (e: unknown) => setError(callErrorOf(e)));
   };
   return (
     <Stack spacing={2} sx={READING_SIZE}>
@@ -39,7 +39,11 @@ export function PatientsView(): JSX.Element {
           onSubmit={(code) => act(() => api.createPatient({ code }))}
         />
       )}
-      {error && <Alert severity="error">{error}</Alert>}
+      {error && (
+        <Alert severity="error">
+          <ErrorText {...error} />
+        </Alert>
+      )}
       <CallStateView
         state={state}
         reload={reload}
@@ -71,13 +75,13 @@ function Studies({
   onError,
 }: {
   patient: PatientSummary;
-  onError: (message: string) => void;
+  onError: (error: CallError) => void;
 }): JSX.Element {
   const request = useMemo(() => ({ patient: patient.code }), [patient.code]);
   const { state, reload } = useApiCall('studies', request);
   const api = window.api;
   const act = (call: () => Promise<unknown>): void =>
-    void call().then(reload, (e: unknown) => onError(messageOf(e)));
+    void call().then(reload, (e: unknown) => onError(callErrorOf(e)));
   return (
     <Stack spacing={1}>
       <Typography variant="h6" component="h3">
