@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatTime } from '../../src/renderer/format/dateTime';
+import {
+  formatDate,
+  formatDateTime,
+  formatTime,
+  formatWeekdayDateTime,
+} from '../../src/renderer/format/dateTime';
 
 const london = { locale: 'en-GB', timeZone: 'Europe/London' };
 const newYork = { locale: 'en-US', timeZone: 'America/New_York' };
@@ -13,6 +18,13 @@ describe('dates and times in the window', () => {
     expect(formatTime(stored, london)).toBe('13:22:55');
     // Late in the evening in New York it is already the next day in UTC: the local day is shown.
     expect(formatDate('2026-12-08T02:00:00.000Z', newYork)).toBe('Dec 7, 2026');
+  });
+
+  it('writes a scheduled run with its weekday, in the reader’s zone', () => {
+    const friday = '2026-12-11T03:15:00.000Z';
+    expect(formatWeekdayDateTime(friday, london)).toBe('Fri, 11 Dec 2026, 03:15');
+    // In New York it is still Thursday evening.
+    expect(formatWeekdayDateTime(friday, newYork)).toBe('Thu, Dec 10, 2026, 10:15 PM');
   });
 
   it('keeps a calendar date on its day in every zone', () => {

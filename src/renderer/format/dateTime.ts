@@ -67,3 +67,23 @@ export function formatTime(value: string, style: DateTimeStyle = {}): string {
     timeZone: zoneFor(false, style),
   }).format(parsed.date);
 }
+
+/**
+ * An instant with its weekday, e.g. "Fri, 11 Dec 2026, 03:15": for a scheduled run, which is set by
+ * weekday and time and read back against them.
+ */
+export function formatWeekdayDateTime(value: string, style: DateTimeStyle = {}): string {
+  const parsed = parse(value);
+  if (!parsed || parsed.dateOnly) return formatDateTime(value, style);
+  const timeZone = zoneFor(false, style);
+  // Written in two parts: Intl takes no weekday beside dateStyle, and the time stays as formatDateTime's.
+  const day = new Intl.DateTimeFormat(style.locale, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    timeZone,
+  }).format(parsed.date);
+  const time = new Intl.DateTimeFormat(style.locale, { timeStyle: 'short', timeZone }).format(parsed.date);
+  return `${day}, ${time}`;
+}

@@ -13,7 +13,7 @@ import {
 import { CallStateView } from '../CallStateView';
 import { useApiCall } from '../useApi';
 import { NumberSettingField } from './NumberSettingField';
-import { formatDateTime } from '../format/dateTime';
+import { formatDateTime, formatWeekdayDateTime } from '../format/dateTime';
 
 const SCHEDULE_LABELS: Record<RetrainSchedule, string> = {
   off: 'Off',
@@ -148,6 +148,8 @@ function ScheduleStatus(): JSX.Element {
 
 /** The window's one way of writing a date and time, local to the reader. */
 const when = (iso: string): string => formatDateTime(iso);
+/** The next run is set by weekday and time, so it is read back with its weekday. */
+const next = (iso: string): string => formatWeekdayDateTime(iso);
 
 function ScheduleStatusText({ status }: { status: RetrainScheduleStatus }): JSX.Element {
   const last = status.lastRun;
@@ -158,8 +160,8 @@ function ScheduleStatusText({ status }: { status: RetrainScheduleStatus }): JSX.
         {status.nextRun === null
           ? 'Scheduled retraining is off.'
           : new Date(status.nextRun) <= new Date()
-            ? `Due since ${when(status.nextRun)}: it starts as soon as no other job is running.`
-            : `Next: ${when(status.nextRun)}.`}{' '}
+            ? `Due since ${next(status.nextRun)}: it starts as soon as no other job is running.`
+            : `Next: ${next(status.nextRun)}.`}{' '}
         {status.newLabels} of {status.minNewLabels} images labeled since the last retraining.
       </Typography>
       {last && (
