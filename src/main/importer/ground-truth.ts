@@ -1,10 +1,9 @@
 import path from 'node:path';
 import { CONFIRMATIONS, type Confirmation, type Diagnosis, type DiagnosisDetail } from '../../api/labels';
 import { readDiagnosis, unknownDiagnosisMessage } from '../../api/diagnosis-words';
-import { describeLabel, overwriteReason } from '../../api/label-change';
+import { describeLabel } from '../../api/label-change';
 import type { Library } from '../library';
 import { LibraryError } from '../library/errors';
-import { validLabel } from '../library/labels';
 import { CsvError, pickColumn, readCsv, readYesNo } from './csv';
 
 export interface GroundTruthReport {
@@ -106,13 +105,18 @@ export function importGroundTruth(
           note: value(columns.note) || undefined,
           labeledBy: actor,
         };
-        validLabel(label);
-        const current = library.labels.current(imageId);
-        const reason = options.overwrite ? null : overwriteReason(current, label);
-        if (current && reason) {
-          const skip = { current: describeLabel(current), proposed: describeLabel(label), reason };
+        // Validated first: a bad row is reported as bad, not as skipped.
+        const conflict = options.overwrite ? null : library.labels.conflictWith(label);
+        if (conflict) {
+          const { current, reason } = conflict;
           report.skipped++;
-          report.skips.push({ line, imageId, ...skip });
+          report.skips.push({
+            line,
+            imageId,
+            current: describeLabel(current),
+            proposed: describeLabel(label),
+            reason,
+          });
           continue;
         }
         const { added } = library.labels.add(label);

@@ -7,6 +7,7 @@ import { manifestEntryFor, readManifest, type Manifest, type ManifestEntry } fro
 import type { FileOutcome, ImportProgress, ImportReport } from './report';
 import { describe, scanFolders } from './scan';
 import { LibraryError } from '../library/errors';
+import { z } from 'zod';
 
 export interface ImportOptions {
   folders: string[];
@@ -255,16 +256,9 @@ export function refuseInvalidImport(
     );
   }
   const date = options.studyDate;
-  if (date !== undefined && !isIsoDate(date)) {
+  if (date !== undefined && !z.iso.date().safeParse(date).success) {
     throw new LibraryError(`The study date "${date}" is not a calendar date written YYYY-MM-DD.`, 'invalid');
   }
-}
-
-function isIsoDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  // Date.parse accepts 2026-02-31 as 3 March; a real date reads back as itself.
-  const parsed = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
 }
 
 /** Both patients, when a photograph being imported for one is already stored for another. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { LabelInputSchema, type Label, type LabelInput } from '../../api/labels';
+import { overwriteReason } from '../../api/label-change';
 import type { Db } from './database';
 import { LibraryError } from './errors';
 import { stamp, systemTime, type Clock } from './clock';
@@ -44,6 +45,17 @@ export class Labels {
    * Validates and records a label. Returns the current label and whether a row was added: a label equal
    * to the current one adds nothing, so importing the same pathology export twice changes nothing.
    */
+  /**
+   * The current label `input` would replace only on explicit confirmation (it flips melanoma or
+   * weakens the confirmation: label-change.ts), with the reason; null when it may simply be added.
+   */
+  conflictWith(input: LabelInput): { current: Label; reason: string } | null {
+    const label = validLabel(input);
+    const current = this.current(label.imageId);
+    const reason = current ? overwriteReason(current, label) : null;
+    return current && reason ? { current, reason } : null;
+  }
+
   add(input: LabelInput): { label: Label; added: boolean } {
     const label = validLabel(input);
     const diagnosis = label.diagnosis ?? (label.melanoma ? 'mel' : null);
@@ -155,7 +167,7 @@ export class Labels {
 }
 
 /** The label, checked: a LibraryError ('invalid') names the first field that is wrong. */
-export function validLabel(input: LabelInput): z.output<typeof LabelInputSchema> {
+function validLabel(input: LabelInput): z.output<typeof LabelInputSchema> {
   const parsed = LabelInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -1,8 +1,7 @@
 import type { ImageDetail } from '../../api/contract';
 import type { LabelInput } from '../../api/labels';
-import { describeLabel, overwriteReason } from '../../api/label-change';
+import { describeLabel } from '../../api/label-change';
 import { LibraryError } from '../library';
-import { validLabel } from '../library/labels';
 import { importGroundTruth, type GroundTruthReport } from '../importer/ground-truth';
 import type { ImageExplanation } from '../triage/explain';
 import { Explainer } from '../triage/explainer';
@@ -61,13 +60,12 @@ export class ReviewService {
   > {
     const { library, actor } = this.context;
     return library.transaction(() => {
-      const current = library.labels.current(input.imageId);
-      const reason = overwrite ? null : overwriteReason(current, validLabel({ ...input, labeledBy: actor }));
-      if (current && reason) {
+      const conflict = overwrite ? null : library.labels.conflictWith({ ...input, labeledBy: actor });
+      if (conflict) {
         const image = library.images.byId(input.imageId);
         throw new LibraryError(
-          `Image ${input.imageId}${image ? ` (${image.originalName})` : ''} is labeled "${describeLabel(current)}"; ` +
-            `the new label "${describeLabel(input)}" needs confirmation because ${reason}. ` +
+          `Image ${input.imageId}${image ? ` (${image.originalName})` : ''} is labeled "${describeLabel(conflict.current)}"; ` +
+            `the new label "${describeLabel(input)}" needs confirmation because ${conflict.reason}. ` +
             'Save it again with overwrite (the CLI: --overwrite) to replace it; the history keeps both.',
           'conflict',
         );
