@@ -21,6 +21,7 @@ import { SavedSnackbar, undoChange, type SavedChange, type SavedNotice } from '.
 import { ImageViewer } from './ImageViewer';
 import { IMAGE_TITLE_ID, imageViewKey } from './shortcuts';
 import { formatDate, formatDateTime } from '../format/dateTime';
+import { TEXT_14 } from '../readingSize';
 
 /**
  * One image at full size (zoom, pan and the heatmap in ImageViewer) with what the model says, its
@@ -165,9 +166,7 @@ function Prediction({ detail }: { detail: ImageDetail }): JSX.Element {
         {(100 * probability).toFixed(1)} %
       </Typography>
       {/* Black on MUI's orange is 6.7:1; its white text is 3.1:1, under AA's 4.5:1. */}
-      {suspicious && (
-        <Chip color="warning" label="Suspicious" sx={{ fontSize: '0.875rem', color: 'common.black' }} />
-      )}
+      {suspicious && <Chip color="warning" label="Suspicious" sx={{ ...TEXT_14, color: 'common.black' }} />}
       <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
         melanoma probability, model {model}
       </Typography>

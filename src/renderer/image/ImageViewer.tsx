@@ -13,6 +13,7 @@ import { useExplanation } from './useExplanation';
 import { useZoomPan } from './useZoomPan';
 import { ZOOM_STEP } from './zoom';
 import { RetryAlert } from '../CallStateView';
+import { TEXT_14 } from '../readingSize';
 
 /**
  * The photograph at full resolution with zoom (wheel around the cursor, + and −, 0 to fit), pan (drag)
@@ -57,7 +58,7 @@ export function ImageViewer({ imageId }: { imageId: number }): JSX.Element {
           flexWrap: 'wrap',
           alignItems: 'center',
           gap: 1,
-          '& .MuiButtonBase-root': { fontSize: '0.875rem' },
+          '& .MuiButtonBase-root': TEXT_14,
         }}
       >
         <Button size="small" variant="outlined" onClick={() => zoomBy(1 / ZOOM_STEP)}>

@@ -4,7 +4,7 @@ import { describeLabel } from '../../api/label-change';
 import { formatDateTime, formatTime } from '../format/dateTime';
 import { groupHistory } from './historyGroups';
 import { asChoice, type StoredLabel } from './labelChoice';
-import { TEXT_14 } from './readable';
+import { TEXT_14 } from '../readingSize';
 
 /** Every row of the label's history, newest first, edits seconds apart together, in local time. */
 export function LabelHistory({ history }: { history: readonly StoredLabel[] }): JSX.Element {

@@ -25,7 +25,7 @@ import {
   diagnosisOfKey,
 } from './labelKeys';
 import { OverwriteDialog } from './OverwriteDialog';
-import { FIELD_14, TEXT_14 } from './readable';
+import { FIELD_14, TEXT_14 } from '../readingSize';
 import type { SavedChange } from './SavedNotice';
 import { SessionConfirmationField } from './SessionConfirmationField';
 import { setSessionConfirmation, useSessionConfirmation } from './sessionConfirmation';

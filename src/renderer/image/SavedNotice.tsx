@@ -2,6 +2,7 @@ import { Alert, Button, Snackbar } from '@mui/material';
 import type { JSX } from 'react';
 import { describeLabel, overwriteReason } from '../../api/label-change';
 import type { LabelChoice } from './labelChoice';
+import { TEXT_14 } from '../readingSize';
 
 /** What a save did, for the message that offers to undo it. */
 export interface SavedChange {
@@ -66,7 +67,7 @@ export function SavedSnackbar({
         severity="success"
         variant="filled"
         data-testid="saved-notice"
-        sx={{ fontSize: '0.875rem', alignItems: 'center' }}
+        sx={{ ...TEXT_14, alignItems: 'center' }}
         action={
           notice?.undoable && (
             <Button color="inherit" onClick={() => onUndo(notice.change)}>

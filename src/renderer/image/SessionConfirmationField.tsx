@@ -2,7 +2,7 @@ import { Chip, MenuItem, Stack, TextField } from '@mui/material';
 import type { JSX } from 'react';
 import { CONFIRMATIONS, type Confirmation } from '../../api/vocabulary';
 import { CONFIRMATION_KEYS } from './labelKeys';
-import { FIELD_14, TEXT_14 } from './readable';
+import { FIELD_14, TEXT_14 } from '../readingSize';
 
 /** The session's default confirmation: chosen once here or with Shift + its key, shown while set. */
 export function SessionConfirmationField({

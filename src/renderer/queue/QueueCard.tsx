@@ -7,6 +7,7 @@ import { GlobalStyles, type Theme } from '@mui/material';
 import { memo, type JSX, type ReactNode } from 'react';
 import type { QueueEntry } from '../../api/contract';
 import { percent } from '../percent';
+import { TEXT_14 } from '../readingSize';
 
 /** One image of the queue: its thumbnail, rank, owner, probability, flag and current label. */
 export const QueueCard = memo(function QueueCard({
@@ -196,8 +197,8 @@ function gridStyles(theme: Theme, { cardHeight, gap, thumbnailHeight }: GridSize
       padding: '0 8px',
       borderRadius: 12,
       fontFamily: typography.fontFamily,
-      // 14 px: read at arm's length from a clinic's screen (MUI's small chips are 13 px).
-      fontSize: '0.875rem',
+      // Read at arm's length from a clinic's screen (MUI's small chips are 13 px).
+      ...TEXT_14,
       lineHeight: '22px',
       whiteSpace: 'nowrap',
     },
