@@ -2,25 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aimedKill,
-  describeAttempt,
-  describeDurations,
-  landedSummary,
-  phaseDurations,
-  planKills,
-  runWatched,
-  type KillPlan,
-  type KillRecord,
-} from '../helpers/phase-kills';
-import {
-  expectIntactAfterKill,
-  expectNoRunningRun,
-  labeledFixtureLibrary,
-  retrainingSnapshot,
-  type RetrainingSnapshot,
-} from '../helpers/retrain-kills';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describeDurations, phaseDurations, runWatched } from '../helpers/phase-kills';
+import { aimedKillTests } from '../helpers/aimed-kill-tests';
+import { labeledFixtureLibrary, retrainingSnapshot, type RetrainingSnapshot } from '../helpers/retrain-kills';
 import { smallResources } from '../helpers/small-resources';
 import { runTriage } from '../helpers/triage-cli';
 import { DEEP_RECIPE } from '../../src/main/model/training/train-top';
@@ -53,8 +38,6 @@ describe('a deep retraining killed with SIGKILL', () => {
   let cacheDir = '';
   let shippedVersion = '';
   let measured = new Map<string, number>();
-  let plans: KillPlan[] = [];
-  const records: KillRecord[] = [];
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-deep-crash-'));
@@ -67,7 +50,6 @@ describe('a deep retraining killed with SIGKILL', () => {
     const first = await runWatched(deepRetrain(dataDir, resources));
     expect(first.code, first.stderr).toBe(0);
     measured = phaseDurations(first);
-    plans = planKills(measured, KILLS, KILL_SEED);
     console.log(`measured deep retraining phases: ${describeDurations(measured)}`);
   }, 300_000);
 
@@ -81,57 +63,34 @@ describe('a deep retraining killed with SIGKILL', () => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  for (let kill = 0; kill < KILLS; kill++) {
-    it(`keeps the active model, every label and the activation cache through a kill inside a phase (${kill + 1} of ${KILLS})`, async () => {
-      const plan = plans[kill] as KillPlan;
-      let before: RetrainingSnapshot;
-      const record = await aimedKill({
-        plan,
-        measuredMs: measured.get(plan.phase) as number,
-        maxAttempts: MAX_ATTEMPTS,
-        spawn: () => deepRetrain(dataDir, resources),
-        prepare: async () => {
-          // A candidate is promoted only when it is not worse than the active model, which after a
-          // promotion it may well be; against the shipped default, as in the measured run, it is.
-          if (plan.phase === 'promoting') await activate(shippedVersion);
-          // With the cache in place the activations phase only writes the two labeled photographs' (2.5 s);
-          // a kill aimed there must land while the shipped images' are written, as in the measured run.
-          if (plan.phase === 'activations') fs.rmSync(cacheDir, { recursive: true, force: true });
-          before = retrainingSnapshot(dataDir);
-          expect(before.active).toHaveLength(1);
-        },
-        afterChild: async (_attempt, context) => {
-          console.log(context);
-          expectIntactAfterKill(dataDir, before, context);
-          const next = await runWatched(deepRetrain(dataDir, resources));
-          expect(next.code, `${context}; the next deep retraining: ${next.stderr}`).toBe(0);
-          // What the killed run left is gone; the shipped activations are whole (one file for the
-          // photographs and one per augmented copy, no temporary).
-          expect(fs.readdirSync(cacheDir).sort(), context).toEqual([
-            ...Array.from({ length: DEEP_RECIPE.imageVariants }, (_, v) =>
-              expect.stringMatching(new RegExp(`-ham10000-72-[0-9a-f]{8}-variant${v + 1}\\.f16$`)),
-            ),
-            expect.stringMatching(/-ham10000-72-[0-9a-f]{8}\.f16$/),
-          ]);
-          expectNoRunningRun(dataDir);
-        },
-      });
-      records.push(record);
-      const last = record.attempts.at(-1);
-      expect(
-        record.landed,
-        last &&
-          `no kill landed in ${plan.phase} in ${record.attempts.length} children; the last: ${describeAttempt(plan, last, record.attempts.length)}`,
-      ).toBe(true);
-    }, 300_000);
-  }
-
-  it('landed every intended kill inside a running phase', () => {
-    const summary = landedSummary(records, KILLS);
-    console.log(summary);
-    expect(
-      records.filter((r) => r.landed),
-      summary,
-    ).toHaveLength(KILLS);
+  aimedKillTests({
+    kills: KILLS,
+    seed: KILL_SEED,
+    maxAttempts: MAX_ATTEMPTS,
+    keeps: 'keeps the active model, every label and the activation cache',
+    timeoutMs: 300_000,
+    dataDir: () => dataDir,
+    measured: () => measured,
+    spawn: () => deepRetrain(dataDir, resources),
+    prepare: async (plan) => {
+      // A candidate is promoted only when it is not worse than the active model, which after a
+      // promotion it may well be; against the shipped default, as in the measured run, it is.
+      if (plan.phase === 'promoting') await activate(shippedVersion);
+      // With the cache in place the activations phase only writes the two labeled photographs' (2.5 s);
+      // a kill aimed there must land while the shipped images' are written, as in the measured run.
+      if (plan.phase === 'activations') fs.rmSync(cacheDir, { recursive: true, force: true });
+    },
+    afterChild: async (context) => {
+      const next = await runWatched(deepRetrain(dataDir, resources));
+      expect(next.code, `${context}; the next deep retraining: ${next.stderr}`).toBe(0);
+      // What the killed run left is gone; the shipped activations are whole (one file for the
+      // photographs and one per augmented copy, no temporary).
+      expect(fs.readdirSync(cacheDir).sort(), context).toEqual([
+        ...Array.from({ length: DEEP_RECIPE.imageVariants }, (_, v) =>
+          expect.stringMatching(new RegExp(`-ham10000-72-[0-9a-f]{8}-variant${v + 1}\\.f16$`)),
+        ),
+        expect.stringMatching(/-ham10000-72-[0-9a-f]{8}\.f16$/),
+      ]);
+    },
   });
 });

@@ -1,25 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  aimedKill,
-  describeAttempt,
-  describeDurations,
-  landedSummary,
-  phaseDurations,
-  planKills,
-  runWatched,
-  type KillPlan,
-  type KillRecord,
-} from '../helpers/phase-kills';
-import {
-  expectIntactAfterKill,
-  expectNoRunningRun,
-  labeledFixtureLibrary,
-  retrainingSnapshot,
-  type RetrainingSnapshot,
-} from '../helpers/retrain-kills';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { describeDurations, phaseDurations, runWatched } from '../helpers/phase-kills';
+import { aimedKillTests } from '../helpers/aimed-kill-tests';
+import { labeledFixtureLibrary } from '../helpers/retrain-kills';
 import { spawnTriage } from '../helpers/triage-cli';
 
 const KILLS = 6;
@@ -40,8 +25,6 @@ describe('a retraining killed with SIGKILL', () => {
   let root = '';
   let dataDir = '';
   let measured = new Map<string, number>();
-  let plans: KillPlan[] = [];
-  const records: KillRecord[] = [];
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'triage-retrain-crash-'));
@@ -49,7 +32,6 @@ describe('a retraining killed with SIGKILL', () => {
     const first = await runWatched(retrain(dataDir));
     expect(first.code, first.stderr).toBe(0);
     measured = phaseDurations(first);
-    plans = planKills(measured, KILLS, KILL_SEED);
     console.log(`measured retraining phases: ${describeDurations(measured)}`);
   }, 300_000);
 
@@ -57,43 +39,18 @@ describe('a retraining killed with SIGKILL', () => {
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
-  for (let kill = 0; kill < KILLS; kill++) {
-    it(`keeps the active model and every label through a kill inside a phase (${kill + 1} of ${KILLS})`, async () => {
-      const plan = plans[kill] as KillPlan;
-      let before: RetrainingSnapshot;
-      const record = await aimedKill({
-        plan,
-        measuredMs: measured.get(plan.phase) as number,
-        maxAttempts: MAX_ATTEMPTS,
-        spawn: () => retrain(dataDir),
-        prepare: () => {
-          before = retrainingSnapshot(dataDir);
-          expect(before.active).toHaveLength(1);
-        },
-        afterChild: async (_attempt, context) => {
-          console.log(context);
-          expectIntactAfterKill(dataDir, before, context);
-          const next = await runWatched(retrain(dataDir));
-          expect(next.code, `${context}; the next retraining: ${next.stderr}`).toBe(0);
-          expectNoRunningRun(dataDir);
-        },
-      });
-      records.push(record);
-      const last = record.attempts.at(-1);
-      expect(
-        record.landed,
-        last &&
-          `no kill landed in ${plan.phase} in ${record.attempts.length} children; the last: ${describeAttempt(plan, last, record.attempts.length)}`,
-      ).toBe(true);
-    }, 180_000);
-  }
-
-  it('landed every intended kill inside a running phase', () => {
-    const summary = landedSummary(records, KILLS);
-    console.log(summary);
-    expect(
-      records.filter((r) => r.landed),
-      summary,
-    ).toHaveLength(KILLS);
+  aimedKillTests({
+    kills: KILLS,
+    seed: KILL_SEED,
+    maxAttempts: MAX_ATTEMPTS,
+    keeps: 'keeps the active model and every label',
+    timeoutMs: 180_000,
+    dataDir: () => dataDir,
+    measured: () => measured,
+    spawn: () => retrain(dataDir),
+    afterChild: async (context) => {
+      const next = await runWatched(retrain(dataDir));
+      expect(next.code, `${context}; the next retraining: ${next.stderr}`).toBe(0);
+    },
   });
 });
