@@ -7,13 +7,9 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { importFolders } from '../../src/main/importer/import-folders';
-import { readTrainingSet } from '../../src/main/model/artifacts/training-set';
-import { resourcePaths } from '../../src/main/resources';
 import { rankCurrent } from '../../src/main/triage/model-session';
 import { KEYMAP } from '../../src/renderer/keyboard/keymap';
-import { fillLibrary } from '../helpers/large-library';
-import { HAM_FIXTURES } from '../helpers/temp-dirs';
+import { fillFromFixtures } from '../helpers/large-library';
 import { expectAccessible } from './accessibility';
 import { apiHandlersFor, useAppOnLibrary } from './app-on-library';
 import { SCREENSHOT_DIR, type AppPage } from './harness';
@@ -25,15 +21,7 @@ const MOST_CARDS_IN_DOM = 60;
 
 let total = 0;
 const app = useAppOnLibrary(async (empty) => {
-  await importFolders(empty, { folders: [HAM_FIXTURES], patient: 'P-0000', study: 'Visit', actor: 'e2e' });
-  const imported = empty.db.prepare('SELECT id FROM images').pluck().all() as number[];
-  fillLibrary(empty, {
-    count: ADDED,
-    embeddings: readTrainingSet(resourcePaths().trainingSetDir),
-    filesOf: imported.map((id) => empty.images.byId(id)!),
-    patients: 3,
-    labelEvery: 10,
-  });
+  await fillFromFixtures(empty, { added: ADDED, patients: 3 });
   await rankCurrent(empty);
   total = empty.info().images;
 });

@@ -2,6 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Library } from '../../src/main/library';
 import type { ImageRecord } from '../../src/main/library/images';
+import { importFolders } from '../../src/main/importer/import-folders';
+import { readTrainingSet } from '../../src/main/model/artifacts/training-set';
+import { resourcePaths } from '../../src/main/resources';
+import { HAM_FIXTURES } from './temp-dirs';
 
 /**
  * Grows a library to the size of a large clinic's without decoding a photograph per row: each new
@@ -69,6 +73,25 @@ export function fillLibrary(library: Library, options: LargeLibraryOptions): voi
         library.labels.add({ imageId, melanoma: labels[row] === 1, labeledBy: 'clinic' });
       }
     }
+  });
+}
+
+/**
+ * The four fixture photographs imported for patient P-0000, and `added` rows beside them over
+ * `patients` patients showing those photographs, every tenth labeled: a long queue for the window.
+ */
+export async function fillFromFixtures(
+  library: Library,
+  options: { added: number; patients: number },
+): Promise<void> {
+  await importFolders(library, { folders: [HAM_FIXTURES], patient: 'P-0000', study: 'Visit', actor: 'e2e' });
+  const imported = library.db.prepare('SELECT id FROM images').pluck().all() as number[];
+  fillLibrary(library, {
+    count: options.added,
+    embeddings: readTrainingSet(resourcePaths().trainingSetDir),
+    filesOf: imported.map((id) => library.images.byId(id) as ImageRecord),
+    patients: options.patients,
+    labelEvery: 10,
   });
 }
 
